@@ -1,0 +1,42 @@
+--[[
+  Renew a live lease: its deadline becomes now + the extension, never earlier than it was.
+
+  Input:
+    KEYS[1] leaseDeadlines  (zset) "<proxyId>:<leaseId>" by expiry time (ms)
+
+    ARGV[1] key prefix of the pool
+    ARGV[2] proxy id
+    ARGV[3] lease id
+    ARGV[4] extension in ms
+
+  Output:
+    { 1, expiresAt }  the new deadline (server epoch ms)
+    { -2 }            unknown or already released
+    { -3 }            already expired (its capacity is reclaimed by the next sweep)
+]]
+local rcall = redis.call
+--- @include "includes/nowMs"
+--- @include "includes/leaseMember"
+
+local LEASE_RECORD_GRACE_MS = 3600000
+
+local deadlinesKey = KEYS[1]
+local prefix, proxyId, leaseId = ARGV[1], ARGV[2], ARGV[3]
+local member = leaseMember(proxyId, leaseId)
+
+local deadline = rcall('ZSCORE', deadlinesKey, member)
+if not deadline then
+  return { -2 }
+end
+deadline = tonumber(deadline)
+local now = nowMs()
+if deadline <= now then
+  return { -3 }
+end
+
+local expiresAt = math.max(deadline, now + tonumber(ARGV[4]))
+local leaseKey = prefix .. 'lease:' .. leaseId
+rcall('ZADD', deadlinesKey, 'XX', expiresAt, member)
+rcall('HSET', leaseKey, 'expiresAt', expiresAt)
+rcall('PEXPIREAT', leaseKey, expiresAt + LEASE_RECORD_GRACE_MS)
+return { 1, expiresAt }

@@ -1,0 +1,137 @@
+-- Choosing a proxy from an "available" index (a sorted set whose lowest score is the best
+-- choice for the selector), honouring a compiled filter.
+--
+-- filter (decoded JSON, built by the TypeScript client):
+--   fields  = { 'label:country', 'tag:residential', ... }  hash fields read per candidate
+--   all     = { {fieldIndex, value}, ... }                 every condition holds
+--   any     = { clause, ... }                              at least one clause holds
+--   none    = { clause, ... }                              no clause holds
+--   exclude = { proxyId, ... }
+--   drive   = { 'label:country:AR', ... }                  sets that contain every match
+--
+-- Cost: without a filter, one ZRANGE (O(log N)). With one, either walk the smallest
+-- "drive" set when it is small, or walk the index from its head, checking candidates;
+-- a filter matching a fraction f of available proxies needs about 1/f checks.
+
+local DRIVE_SET_LIMIT = 256
+local SCAN_PAGE = 32
+local SCAN_BUDGET = 1024
+
+local function clauseHolds(values, clause)
+  for _, cond in ipairs(clause) do
+    if values[cond[1]] ~= cond[2] then
+      return false
+    end
+  end
+  return true
+end
+
+local function proxyMatches(prefix, proxyId, filter)
+  if filter.excluded[proxyId] then
+    return false
+  end
+  if #filter.fields == 0 then
+    return true
+  end
+  local values = rcall('HMGET', prefix .. 'proxy:' .. proxyId, unpack(filter.fields))
+  if not clauseHolds(values, filter.all) then
+    return false
+  end
+  if #filter.any > 0 then
+    local anyHolds = false
+    for _, clause in ipairs(filter.any) do
+      if clauseHolds(values, clause) then
+        anyHolds = true
+        break
+      end
+    end
+    if not anyHolds then
+      return false
+    end
+  end
+  for _, clause in ipairs(filter.none) do
+    if clauseHolds(values, clause) then
+      return false
+    end
+  end
+  return true
+end
+
+-- Best (lowest-scored) available member of a set that matches the filter.
+local function pickFromSet(prefix, indexKey, setKey, filter)
+  local best, bestScore = nil, nil
+  for _, proxyId in ipairs(rcall('SMEMBERS', setKey)) do
+    local score = rcall('ZSCORE', indexKey, proxyId)
+    if score then
+      score = tonumber(score)
+      if (bestScore == nil or score < bestScore or (score == bestScore and proxyId < best))
+          and proxyMatches(prefix, proxyId, filter) then
+        best, bestScore = proxyId, score
+      end
+    end
+  end
+  return best
+end
+
+-- Walk the index from position `start`, at most `budget` candidates; returns id, next position.
+local function scanIndex(prefix, indexKey, filter, start, budget)
+  local stop = start + budget
+  while start < stop do
+    local page = rcall('ZRANGE', indexKey, start, start + SCAN_PAGE - 1)
+    for _, proxyId in ipairs(page) do
+      if proxyMatches(prefix, proxyId, filter) then
+        return proxyId, start
+      end
+    end
+    if #page < SCAN_PAGE then
+      return nil, -1
+    end
+    start = start + SCAN_PAGE
+  end
+  return nil, start
+end
+
+local function compileFilter(filterJson)
+  if filterJson == '' then
+    return nil
+  end
+  local filter = cjson.decode(filterJson)
+  filter.excluded = {}
+  for _, proxyId in ipairs(filter.exclude) do
+    filter.excluded[proxyId] = true
+  end
+  return filter
+end
+
+local function pickProxy(prefix, indexKey, filter)
+  if filter == nil then
+    return rcall('ZRANGE', indexKey, 0, 0)[1]
+  end
+
+  local driveKey, driveSize = nil, nil
+  for _, suffix in ipairs(filter.drive) do
+    local size = rcall('SCARD', prefix .. suffix)
+    if driveSize == nil or size < driveSize then
+      driveKey, driveSize = prefix .. suffix, size
+    end
+  end
+  if driveSize == 0 then
+    return nil
+  end
+  if driveKey and driveSize <= DRIVE_SET_LIMIT then
+    return pickFromSet(prefix, indexKey, driveKey, filter)
+  end
+
+  local found, nextStart = scanIndex(prefix, indexKey, filter, 0, SCAN_BUDGET)
+  if found or nextStart == -1 then
+    return found
+  end
+  -- Matches are rare among available proxies: finish with whichever is smaller, the drive
+  -- set or the rest of the index. Correct always; costly only for that rare shape.
+  local rest = rcall('ZCARD', indexKey) - nextStart
+  if driveKey and driveSize < rest then
+    return pickFromSet(prefix, indexKey, driveKey, filter)
+  end
+  found = scanIndex(prefix, indexKey, filter, nextStart, rest)
+  return found
+end

@@ -1,0 +1,116 @@
+/**
+ * Typed errors. Every error carries a stable `code`, the `field` (or key) at fault and a
+ * `hint`. Messages are built from validated, redacted values only, so they never leak a
+ * proxy password.
+ */
+
+export type LeaseholdErrorCode =
+  | 'VALIDATION'
+  | 'POOL_NOT_FOUND'
+  | 'PROXY_NOT_FOUND'
+  | 'PROXY_BUSY'
+  | 'LEASE_NOT_FOUND'
+  | 'LEASE_EXPIRED'
+  | 'NO_PROXY_AVAILABLE'
+  | 'SCRIPT_FAILED';
+
+export interface LeaseholdErrorDetails {
+  field?: string | undefined;
+  hint?: string | undefined;
+  cause?: unknown;
+}
+
+export class LeaseholdError extends Error {
+  readonly code: LeaseholdErrorCode;
+  readonly field: string | undefined;
+  readonly hint: string | undefined;
+
+  constructor(code: LeaseholdErrorCode, message: string, details: LeaseholdErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.field = details.field;
+    this.hint = details.hint;
+  }
+}
+
+/** Bad input at the public boundary; nothing was written. */
+export class ValidationError extends LeaseholdError {
+  readonly issues: readonly { field: string; message: string }[];
+
+  constructor(issues: readonly { field: string; message: string }[], hint?: string) {
+    const first = issues[0] ?? { field: '(input)', message: 'invalid' };
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super('VALIDATION', `Invalid ${first.field}: ${first.message}${more}`, {
+      field: first.field,
+      hint,
+    });
+    this.issues = issues;
+  }
+}
+
+export class PoolNotFoundError extends LeaseholdError {
+  constructor(pool: string) {
+    super('POOL_NOT_FOUND', `Pool "${pool}" does not exist`, {
+      field: 'pool',
+      hint: 'Create it first with upsertPool({ name })',
+    });
+  }
+}
+
+export class ProxyNotFoundError extends LeaseholdError {
+  constructor(pool: string, proxyId: string) {
+    super('PROXY_NOT_FOUND', `Proxy ${proxyId} is not in pool "${pool}"`, {
+      field: 'proxyId',
+      hint: 'listProxies(pool) shows the ids of a pool',
+    });
+  }
+}
+
+export class ProxyBusyError extends LeaseholdError {
+  readonly activeLeases: number;
+
+  constructor(pool: string, proxyId: string, activeLeases: number) {
+    super('PROXY_BUSY', `Proxy ${proxyId} in pool "${pool}" has ${activeLeases} live lease(s)`, {
+      field: 'proxyId',
+      hint: 'Release its leases (or let them expire) before removing it',
+    });
+    this.activeLeases = activeLeases;
+  }
+}
+
+export class LeaseNotFoundError extends LeaseholdError {
+  constructor(leaseId: string) {
+    super('LEASE_NOT_FOUND', `Lease ${leaseId} is not live (released or unknown)`, {
+      field: 'lease',
+      hint: 'Acquire a new lease',
+    });
+  }
+}
+
+export class LeaseExpiredError extends LeaseholdError {
+  constructor(leaseId: string) {
+    super('LEASE_EXPIRED', `Lease ${leaseId} has expired; its capacity was reclaimed`, {
+      field: 'lease',
+      hint: 'Extend leases before they expire, or acquire a new one',
+    });
+  }
+}
+
+export class NoProxyAvailableError extends LeaseholdError {
+  constructor(pool: string) {
+    super('NO_PROXY_AVAILABLE', `No proxy of pool "${pool}" is available`, {
+      field: 'pool',
+      hint: 'Use waitMs, acquireProxyWithRetry, or add proxies / raise maxConcurrency',
+    });
+  }
+}
+
+/** A Lua script answered with a failure code that TypeScript does not know. */
+export class ScriptFailedError extends LeaseholdError {
+  constructor(script: string, code: number) {
+    super('SCRIPT_FAILED', `Script ${script} failed with code ${code}`, {
+      hint: 'This is a bug in Leasehold; please report it',
+    });
+  }
+}

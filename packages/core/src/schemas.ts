@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+
+/**
+ * Zod schemas for every public input, and the types inferred from them. Parsing at the
+ * boundary means a bad batch is rejected before anything is written.
+ */
+
+export const SelectorStrategy = {
+  FIRST_AVAILABLE: 'first-available',
+  LEAST_USED: 'least-used',
+  ROUND_ROBIN: 'round-robin',
+} as const;
+export type SelectorStrategy = (typeof SelectorStrategy)[keyof typeof SelectorStrategy];
+export const SELECTOR_STRATEGIES = Object.values(SelectorStrategy) as [
+  SelectorStrategy,
+  ...SelectorStrategy[],
+];
+
+/** Label names a proxy may carry and a filter may test. */
+export const LABEL_NAMES = ['country', 'city', 'region', 'source', 'isp', 'asn'] as const;
+export type LabelName = (typeof LABEL_NAMES)[number];
+
+const poolName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -');
+
+/** Seconds > 0, fractions allowed; stored as whole milliseconds (at least 1). */
+const positiveSeconds = z.number().finite().positive('must be greater than 0');
+
+const labelValue = z
+  .union([z.string(), z.number().transform(String)])
+  .pipe(z.string().min(1, 'must not be empty').max(128).regex(/^[^\n\r]*$/, 'must be one line'));
+
+const tag = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -');
+
+const labelsShape = Object.fromEntries(LABEL_NAMES.map((n) => [n, labelValue.optional()])) as Record<
+  LabelName,
+  z.ZodOptional<typeof labelValue>
+>;
+
+export const PoolSettingsSchema = z
+  .object({
+    name: poolName,
+    selector: z.enum(SELECTOR_STRATEGIES).default('round-robin'),
+    leaseSeconds: positiveSeconds.default(300),
+    failureThreshold: z.int().min(1).default(3),
+    cooldown: z
+      .object({
+        baseSeconds: positiveSeconds.default(60),
+        maxSeconds: positiveSeconds.default(1920),
+        jitter: z.boolean().default(false),
+      })
+      .strict()
+      .default({ baseSeconds: 60, maxSeconds: 1920, jitter: false }),
+  })
+  .strict()
+  .refine((p) => p.cooldown.maxSeconds >= p.cooldown.baseSeconds, {
+    path: ['cooldown', 'maxSeconds'],
+    message: 'must be at least cooldown.baseSeconds',
+  });
+export type PoolSettingsInput = z.input<typeof PoolSettingsSchema>;
+export type PoolSettings = z.output<typeof PoolSettingsSchema>;
+
+export const ProxyLabelsSchema = z.object(labelsShape).strict();
+export type ProxyLabels = Partial<Record<LabelName, string>>;
+
+export const ProxyInputSchema = z
+  .object({
+    url: z.string(),
+    maxConcurrency: z.int('must be a whole number').min(1, 'must be at least 1').optional(),
+    labels: ProxyLabelsSchema.default({}),
+    tags: z.array(tag).max(64).default([]),
+  })
+  .strict();
+export type ProxyInput = z.input<typeof ProxyInputSchema>;
+
+/** One clause: label equalities and tags that must all hold. */
+export const FilterClauseSchema = z
+  .object({ ...labelsShape, tags: z.array(tag).optional() })
+  .strict()
+  .refine((c) => Object.values(c).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0)), {
+    message: 'a clause needs at least one label or tag',
+  });
+export type FilterClause = z.input<typeof FilterClauseSchema>;
+
+export const ProxyFiltersSchema = z
+  .object({
+    ...labelsShape,
+    tags: z.array(tag).optional(),
+    allOf: z.array(FilterClauseSchema).optional(),
+    anyOf: z.array(FilterClauseSchema).min(1, 'must have at least one clause').optional(),
+    noneOf: z.array(FilterClauseSchema).optional(),
+    exclude: z.array(z.string().regex(/^[0-9a-f]{16}$/, 'must be proxy ids')).optional(),
+  })
+  .strict();
+export type ProxyFilters = z.input<typeof ProxyFiltersSchema>;
+
+export const consumerSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\n\r]*$/, 'must be one line');
+
+export const AcquireOptionsSchema = z
+  .object({
+    pool: poolName,
+    consumer: consumerSchema.default('default'),
+    durationSeconds: positiveSeconds.optional(),
+    selector: z.enum(SELECTOR_STRATEGIES).optional(),
+    filters: ProxyFiltersSchema.optional(),
+  })
+  .strict();
+export type AcquireOptions = z.input<typeof AcquireOptionsSchema>;
+export type ParsedAcquireOptions = z.output<typeof AcquireOptionsSchema>;
+
+export const RetryOptionsSchema = z
+  .object({
+    maxAttempts: z.int().min(1).default(5),
+    backoffSeconds: z.number().finite().min(0).default(0.25),
+    backoffMultiplier: z.number().finite().min(1).default(2),
+    maxBackoffSeconds: z.number().finite().min(0).default(2),
+  })
+  .strict();
+export type RetryOptions = z.input<typeof RetryOptionsSchema>;
+
+export const ListProxiesOptionsSchema = z
+  .object({
+    offset: z.int().min(0).default(0),
+    limit: z.int().min(1).max(10_000).default(1000),
+    includeCredentials: z.boolean().default(false),
+  })
+  .strict();
+export type ListProxiesOptions = z.input<typeof ListProxiesOptionsSchema>;
+
+export const poolNameSchema = poolName;
+export const proxyIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be a 16-digit hex proxy id');
+export const extendSecondsSchema = positiveSeconds;
+
+/** Parse with a schema; turn zod issues into one ValidationError naming each field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, root?: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({
+      field: formatPath(root, issue.path),
+      message: issue.message,
+    })),
+  );
+}
+
+/** `proxies[3].url` from a root name and a zod issue path. */
+function formatPath(root: string | undefined, path: readonly PropertyKey[]): string {
+  let out = root ?? '';
+  for (const part of path) {
+    out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
+  }
+  return out || '(input)';
+}
+
+/** Seconds (fractions allowed) to whole milliseconds, at least 1. */
+export function secondsToMs(seconds: number): number {
+  return Math.max(1, Math.round(seconds * 1000));
+}

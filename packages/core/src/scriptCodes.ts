@@ -1,0 +1,41 @@
+import { LeaseExpiredError, LeaseNotFoundError, type LeaseholdError, PoolNotFoundError, ProxyBusyError, ProxyNotFoundError, ScriptFailedError } from './errors.js';
+
+/**
+ * Numeric failure codes returned by the Lua scripts (first element of the reply). One table
+ * here maps them to typed errors; TypeScript never matches on Redis error strings.
+ * Keep in sync with lua/includes/codes.lua.
+ */
+export const ScriptCode = {
+  OK: 1,
+  NONE: 0,
+  POOL_NOT_FOUND: -1,
+  LEASE_NOT_FOUND: -2,
+  LEASE_EXPIRED: -3,
+  PROXY_NOT_FOUND: -4,
+  PROXY_BUSY: -5,
+} as const;
+
+export interface ScriptFailureContext {
+  script: string;
+  pool: string;
+  proxyId?: string;
+  leaseId?: string;
+  activeLeases?: number;
+}
+
+export function errorForScriptCode(code: number, ctx: ScriptFailureContext): LeaseholdError {
+  switch (code) {
+    case ScriptCode.POOL_NOT_FOUND:
+      return new PoolNotFoundError(ctx.pool);
+    case ScriptCode.LEASE_NOT_FOUND:
+      return new LeaseNotFoundError(ctx.leaseId ?? '(unknown)');
+    case ScriptCode.LEASE_EXPIRED:
+      return new LeaseExpiredError(ctx.leaseId ?? '(unknown)');
+    case ScriptCode.PROXY_NOT_FOUND:
+      return new ProxyNotFoundError(ctx.pool, ctx.proxyId ?? '(unknown)');
+    case ScriptCode.PROXY_BUSY:
+      return new ProxyBusyError(ctx.pool, ctx.proxyId ?? '(unknown)', ctx.activeLeases ?? 0);
+    default:
+      return new ScriptFailedError(ctx.script, code);
+  }
+}
