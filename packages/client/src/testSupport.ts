@@ -1,0 +1,42 @@
+// Helpers shared by the client test files (not part of the published package).
+import { type RedisClient, scanKeys, type TargetContext } from '@leasehold/testing';
+import { ProxyManager } from './proxyManager.js';
+
+export interface ManagerFixture {
+  manager: ProxyManager;
+  prefix: string;
+  pool: string;
+}
+
+/** A ProxyManager on the suite's shared connection, with a fresh prefix and a created pool. */
+export async function freshPool(
+  ctx: TargetContext,
+  settings: Record<string, unknown> = {},
+  client: RedisClient = ctx.redis(),
+): Promise<ManagerFixture> {
+  const prefix = ctx.uniquePrefix();
+  const manager = new ProxyManager({ redis: client, prefix });
+  const pool = 'p1';
+  await manager.upsertPool({ name: pool, ...settings });
+  return { manager, prefix, pool };
+}
+
+/** `n` proxy URLs on documentation addresses. */
+export function proxyUrls(n: number, start = 0): string[] {
+  return Array.from({ length: n }, (_, i) => `http://u${start + i}:pw@10.${(start + i) >> 16 & 255}.${(start + i) >> 8 & 255}.${(start + i) & 255}:8080`);
+}
+
+/** Every key under a prefix with its full content, to prove that a call wrote nothing. */
+export async function snapshotKeys(redis: RedisClient, prefix: string): Promise<Record<string, unknown>> {
+  const keys = (await scanKeys(redis, `${prefix}:*`)).sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const type = await redis.type(key);
+    if (type === 'hash') out[key] = await redis.hgetall(key);
+    else if (type === 'zset') out[key] = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    else if (type === 'set') out[key] = (await redis.smembers(key)).sort();
+    else if (type === 'string') out[key] = await redis.get(key);
+    else out[key] = type;
+  }
+  return out;
+}
