@@ -1,0 +1,44 @@
+// Public API of the Leasehold test harness. Every export is listed by name on purpose.
+// globalSetup.ts is not exported: vitest.config.ts references it by path.
+
+export type { RunInChildProcessesOptions } from './childProcess.js';
+export { runInChildProcesses } from './childProcess.js';
+export {
+  CHILD_INDEX_ENV,
+  CHILD_PAYLOAD_ENV,
+  childIndex,
+  readChildPayload,
+  reportChildResult,
+  runChildWorker,
+  waitForStartSignal,
+} from './childWorker.js';
+export type { DescribeEachTargetOptions, TargetContext } from './fixtures.js';
+export { describeEachTarget, injectTarget } from './fixtures.js';
+export { findFreeClusterPort, findFreePort, isPortFree } from './freePort.js';
+export { CLUSTER_TARGET_KEY, STANDALONE_TARGET_KEY } from './providedContext.js';
+export type { RedisClusterHandle, RedisClusterOptions } from './redisCluster.js';
+export { startRedisCluster } from './redisCluster.js';
+export type { RedisServerHandle, RedisServerOptions } from './redisServer.js';
+export { startRedisServer } from './redisServer.js';
+export type {
+  ClusterTarget,
+  RedisClient,
+  RedisNodeAddress,
+  RedisTarget,
+  RedisTargetKind,
+  StandaloneTarget,
+} from './redisTarget.js';
+export {
+  ALLOW_PORT_6379_ENV,
+  closeRedisClient,
+  clusterTargetFromEnv,
+  createRedisClient,
+  describeTarget,
+  parseNodeList,
+  REDIS_CLUSTER_NODES_ENV,
+  REDIS_URL_ENV,
+  standaloneTargetFromEnv,
+} from './redisTarget.js';
+export { assertSameSlot, keySlot, scanKeys } from './slots.js';
+export { trackedPids } from './trackedProcesses.js';
+export { uniquePrefix } from './uniquePrefix.js';

@@ -1,0 +1,42 @@
+// Root Vitest config: one project per package. Projects are inline WITHOUT `extends: true`
+// on purpose: extending the root config would also inherit `globalSetup`, and Vitest would
+// then start the Redis servers once per project instead of once per run. Aliases and test
+// options are therefore set on each project. Values provided by the root globalSetup (the
+// Redis addresses) are inherited by every project.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests import workspace packages from source, like tsconfig.json's `paths`.
+const alias = {
+  '@leasehold/core': fromRoot('./packages/core/src/index.ts'),
+  '@leasehold/client': fromRoot('./packages/client/src/index.ts'),
+  '@leasehold/testing': fromRoot('./packages/testing/src/index.ts'),
+};
+
+// Real redis-server processes and child processes: be generous.
+const sharedTestOptions = {
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+const packageProject = (name: string) => ({
+  resolve: { alias },
+  test: {
+    ...sharedTestOptions,
+    name,
+    include: [`packages/${name}/src/**/*.test.ts`],
+  },
+});
+
+export default defineConfig({
+  test: {
+    // Starts one standalone server and one 3-master cluster for the whole run.
+    globalSetup: [fromRoot('./packages/testing/src/globalSetup.ts')],
+    // Files run in parallel (2 cores); tests inside a file run one after another.
+    maxWorkers: 2,
+    teardownTimeout: 30_000,
+    projects: [packageProject('core'), packageProject('client'), packageProject('testing')],
+  },
+});
