@@ -93,7 +93,9 @@ await Promise.all(Array.from({ length: scrapers }, (_, i) => scraper(i, until)))
 clearInterval(ticker);
 
 const final = await manager.getPoolStats(pool);
-console.log(`\n${cycles} lease cycles by ${scrapers} scrapers in ${seconds}s; ${empty} acquires found nothing free`);
+console.log(
+  `\n${cycles} lease cycles by ${scrapers} scrapers in ${seconds}s; ${empty} acquires found nothing free`,
+);
 console.log(`cap or fencing violations seen: ${violations}`);
 console.log(`final stats: ${JSON.stringify(final)}`);
 console.log(`\nLook at it yourself:\n  redis-cli HGETALL '${prefix}:{${pool}}:pool'`);

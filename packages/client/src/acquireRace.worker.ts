@@ -1,7 +1,13 @@
 // Child process for the multi-process race test: every child acquires from the same cap-1
 // pool at the same moment and reports whether it got the lease.
 import { ProxyManager } from '@leasehold/client';
-import { closeRedisClient, createRedisClient, type RedisTarget, runChildWorker, waitForStartSignal } from '@leasehold/testing';
+import {
+  closeRedisClient,
+  createRedisClient,
+  type RedisTarget,
+  runChildWorker,
+  waitForStartSignal,
+} from '@leasehold/testing';
 
 interface Payload {
   target: RedisTarget;
@@ -17,9 +23,13 @@ runChildWorker<Payload, { pid: number; leases: { proxyId: string; fencingToken: 
     try {
       await waitForStartSignal();
       const results = await Promise.all(
-        Array.from({ length: attempts }, (_, i) => manager.acquireProxy({ pool, consumer: `pid-${process.pid}-${i}` })),
+        Array.from({ length: attempts }, (_, i) =>
+          manager.acquireProxy({ pool, consumer: `pid-${process.pid}-${i}` }),
+        ),
       );
-      const leases = results.flatMap((l) => (l ? [{ proxyId: l.proxyId, fencingToken: l.fencingToken }] : []));
+      const leases = results.flatMap((l) =>
+        l ? [{ proxyId: l.proxyId, fencingToken: l.fencingToken }] : [],
+      );
       return { pid: process.pid, leases };
     } finally {
       await closeRedisClient(redis);

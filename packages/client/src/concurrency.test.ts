@@ -8,11 +8,20 @@ describeEachTarget('ProxyManager under concurrency', (ctx) => {
     const { prefix, pool, manager } = await freshPool(ctx);
     await manager.addProxies(pool, [{ url: proxyUrls(1)[0] as string, maxConcurrency: 1 }]);
     const managers = await Promise.all(
-      Array.from({ length: 20 }, async () => new ProxyManager({ redis: await ctx.newClient(), prefix })),
+      Array.from(
+        { length: 20 },
+        async () => new ProxyManager({ redis: await ctx.newClient(), prefix }),
+      ),
     );
-    const results = await Promise.all(managers.map((m, i) => m.acquireProxy({ pool, consumer: `c${i}` })));
+    const results = await Promise.all(
+      managers.map((m, i) => m.acquireProxy({ pool, consumer: `c${i}` })),
+    );
     expect(results.filter((l) => l !== null)).toHaveLength(1);
-    expect(await manager.getPoolStats(pool)).toMatchObject({ totalLeases: 1, leasedProxies: 1, availableProxies: 0 });
+    expect(await manager.getPoolStats(pool)).toMatchObject({
+      totalLeases: 1,
+      leasedProxies: 1,
+      availableProxies: 0,
+    });
   });
 
   it('4 OS processes × 5 callers racing for a cap-1 proxy: exactly one lease', async () => {
@@ -30,8 +39,13 @@ describeEachTarget('ProxyManager under concurrency', (ctx) => {
 
   it('4 OS processes filling 10 proxies of cap 3: 30 leases, caps held, tokens unique', async () => {
     const { prefix, pool, manager } = await freshPool(ctx);
-    await manager.addProxies(pool, proxyUrls(10).map((url) => ({ url, maxConcurrency: 3 })));
-    const results = await runInChildProcesses<{ leases: { proxyId: string; fencingToken: number }[] }>({
+    await manager.addProxies(
+      pool,
+      proxyUrls(10).map((url) => ({ url, maxConcurrency: 3 })),
+    );
+    const results = await runInChildProcesses<{
+      leases: { proxyId: string; fencingToken: number }[];
+    }>({
       file: new URL('./acquireRace.worker.ts', import.meta.url),
       count: 4,
       payload: { target: ctx.target, prefix, pool, attempts: 15 },
@@ -52,7 +66,10 @@ describeEachTarget('ProxyManager under concurrency', (ctx) => {
     );
     const caps = new Map(records.map((r) => [r.id, r.maxConcurrency ?? 0]));
     const managers = await Promise.all(
-      Array.from({ length: 12 }, async () => new ProxyManager({ redis: await ctx.newClient(), prefix })),
+      Array.from(
+        { length: 12 },
+        async () => new ProxyManager({ redis: await ctx.newClient(), prefix }),
+      ),
     );
     const holding = new Map<string, number>();
     let over = 0;
@@ -60,7 +77,10 @@ describeEachTarget('ProxyManager under concurrency', (ctx) => {
     await Promise.all(
       managers.map(async (m) => {
         for (let i = 0; i < 40; i++) {
-          const lease = await m.acquireProxy({ pool, selector: i % 2 ? 'least-used' : 'round-robin' });
+          const lease = await m.acquireProxy({
+            pool,
+            selector: i % 2 ? 'least-used' : 'round-robin',
+          });
           if (!lease) continue;
           const now = (holding.get(lease.proxyId) ?? 0) + 1;
           holding.set(lease.proxyId, now);

@@ -18,9 +18,25 @@ describe('compileFilters', () => {
         exclude: ['0123456789abcdef'],
       }),
     );
-    expect(compiled.fields).toEqual(['label:country', 'tag:residential', 'label:source', 'label:city', 'label:isp']);
-    expect(compiled.all).toEqual([[1, 'AR'], [2, '1'], [3, 'oxylabs']]);
-    expect(compiled.any).toEqual([[[4, 'Rosario']], [[1, 'AR'], [4, 'Cordoba']]]);
+    expect(compiled.fields).toEqual([
+      'label:country',
+      'tag:residential',
+      'label:source',
+      'label:city',
+      'label:isp',
+    ]);
+    expect(compiled.all).toEqual([
+      [1, 'AR'],
+      [2, '1'],
+      [3, 'oxylabs'],
+    ]);
+    expect(compiled.any).toEqual([
+      [[4, 'Rosario']],
+      [
+        [1, 'AR'],
+        [4, 'Cordoba'],
+      ],
+    ]);
     expect(compiled.none).toEqual([[[5, 'bad']]]);
     expect(compiled.drive).toEqual(['label:country:AR', 'tag:residential', 'label:source:oxylabs']);
     expect(compiled.exclude).toEqual(['0123456789abcdef']);

@@ -1,20 +1,20 @@
 export {
+  type AcquireOptions,
   LeaseExpiredError,
   LeaseholdError,
   LeaseNotFoundError,
   NoProxyAvailableError,
   PoolNotFoundError,
+  type PoolSettings,
+  type PoolSettingsInput,
   ProxyBusyError,
+  type ProxyFilters,
+  type ProxyInput,
   ProxyNotFoundError,
+  type RetryOptions,
   redactProxyUrl,
   SelectorStrategy,
   ValidationError,
-  type AcquireOptions,
-  type PoolSettings,
-  type PoolSettingsInput,
-  type ProxyFilters,
-  type ProxyInput,
-  type RetryOptions,
 } from '@leasehold/core';
 export type { RedisConnectionOption } from './connection.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';

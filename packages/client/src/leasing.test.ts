@@ -1,4 +1,9 @@
-import { LeaseExpiredError, LeaseNotFoundError, NoProxyAvailableError, ProxyBusyError } from '@leasehold/core';
+import {
+  LeaseExpiredError,
+  LeaseNotFoundError,
+  NoProxyAvailableError,
+  ProxyBusyError,
+} from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from './testSupport.js';
@@ -10,7 +15,11 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
   it('leases a proxy with server-time deadlines and decoded credentials', async () => {
     const { manager, pool } = await freshPool(ctx, { leaseSeconds: 30 });
     const [added] = await manager.addProxies(pool, [
-      { url: 'socks5://us%40er:p%3Ass@[2001:db8::1]:1080', labels: { country: 'AR' }, tags: ['residential'] },
+      {
+        url: 'socks5://us%40er:p%3Ass@[2001:db8::1]:1080',
+        labels: { country: 'AR' },
+        tags: ['residential'],
+      },
     ]);
     const before = Date.now();
     const lease = await manager.acquireProxy({ pool, consumer: 'worker-1', durationSeconds: 1.5 });
@@ -59,7 +68,8 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
       tokens.push(lease.fencingToken);
       await manager.releaseProxy(lease);
     }
-    for (let i = 1; i < tokens.length; i++) expect(tokens[i]).toBeGreaterThan(tokens[i - 1] as number);
+    for (let i = 1; i < tokens.length; i++)
+      expect(tokens[i]).toBeGreaterThan(tokens[i - 1] as number);
   });
 
   it('double release gives the capacity back once and says so', async () => {
@@ -106,7 +116,11 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     if (!lease) throw new Error('expected a lease');
     await sleep(200);
     expect(await manager.releaseProxy(lease)).toEqual({ released: false, reason: 'expired' });
-    expect(await manager.getPoolStats(pool)).toMatchObject({ totalLeases: 0, leasedProxies: 0, availableProxies: 1 });
+    expect(await manager.getPoolStats(pool)).toMatchObject({
+      totalLeases: 0,
+      leasedProxies: 0,
+      availableProxies: 1,
+    });
   });
 
   it('cleanupExpiredLeases reclaims every expired lease in batches and counts them', async () => {
@@ -115,7 +129,9 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     // Long enough that no acquire of this batch reclaims an earlier one lazily.
     const started = Date.now();
     const leases = await Promise.all(
-      Array.from({ length: 1200 }, (_, i) => manager.acquireProxy({ pool, durationSeconds: i < 1100 ? 1.5 : 60 })),
+      Array.from({ length: 1200 }, (_, i) =>
+        manager.acquireProxy({ pool, durationSeconds: i < 1100 ? 1.5 : 60 }),
+      ),
     );
     expect(leases.every((l) => l !== null)).toBe(true);
     expect(Date.now() - started).toBeLessThan(1500);
@@ -166,7 +182,8 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
       totalLeases: 0,
     });
     const held = [];
-    for (let i = 0; i < 4; i++) held.push(await manager.acquireProxy({ pool, selector: 'first-available' }));
+    for (let i = 0; i < 4; i++)
+      held.push(await manager.acquireProxy({ pool, selector: 'first-available' }));
     // p0 full (1/1), p1 full (2/2), p2 has one of unlimited.
     expect(await manager.getPoolStats(pool)).toEqual({
       totalProxies: 3,
@@ -177,9 +194,17 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     });
     // p1 keeps one of its two leases: still leased, but available again.
     await manager.releaseProxy(held[1] as NonNullable<(typeof held)[number]>);
-    expect(await manager.getPoolStats(pool)).toMatchObject({ availableProxies: 2, leasedProxies: 3, totalLeases: 3 });
+    expect(await manager.getPoolStats(pool)).toMatchObject({
+      availableProxies: 2,
+      leasedProxies: 3,
+      totalLeases: 3,
+    });
     await manager.releaseProxy(held[2] as NonNullable<(typeof held)[number]>);
-    expect(await manager.getPoolStats(pool)).toMatchObject({ availableProxies: 2, leasedProxies: 2, totalLeases: 2 });
+    expect(await manager.getPoolStats(pool)).toMatchObject({
+      availableProxies: 2,
+      leasedProxies: 2,
+      totalLeases: 2,
+    });
     // An expired lease is never counted as live.
     await manager.acquireProxy({ pool, selector: 'first-available', durationSeconds: 0.1 });
     expect(await manager.getPoolStats(pool)).toMatchObject({ leasedProxies: 3, totalLeases: 3 });
@@ -206,24 +231,43 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     expect((await manager.listProxies(pool)).map((p) => p.id)).toEqual([a?.id]);
     expect(await ctx.redis().smembers(manager.keys.label(pool, 'country', 'AR'))).toEqual([a?.id]);
     expect(await manager.getPoolStats(pool)).toMatchObject({ totalProxies: 1, activeProxies: 1 });
-    await expect(manager.removeProxy(pool, b?.id as string)).rejects.toMatchObject({ code: 'PROXY_NOT_FOUND' });
+    await expect(manager.removeProxy(pool, b?.id as string)).rejects.toMatchObject({
+      code: 'PROXY_NOT_FOUND',
+    });
   });
 
   it('re-adding a proxy is idempotent and updates labels, tags and cap in place', async () => {
     const { manager, pool } = await freshPool(ctx);
     const url = 'http://user:pw@10.0.0.1:8080';
-    const [first] = await manager.addProxies(pool, [{ url, labels: { country: 'AR' }, tags: ['a'] }]);
+    const [first] = await manager.addProxies(pool, [
+      { url, labels: { country: 'AR' }, tags: ['a'] },
+    ]);
     const lease = await manager.acquireProxy({ pool });
     const [second] = await manager.addProxies(pool, [
-      { url: 'HTTP://user:pw@10.0.0.1:8080/', labels: { country: 'BR' }, tags: ['b'], maxConcurrency: 1 },
+      {
+        url: 'HTTP://user:pw@10.0.0.1:8080/',
+        labels: { country: 'BR' },
+        tags: ['b'],
+        maxConcurrency: 1,
+      },
     ]);
     expect(second?.id).toBe(first?.id);
-    expect(second).toMatchObject({ labels: { country: 'BR' }, tags: ['b'], maxConcurrency: 1, activeLeases: 1 });
-    expect(await manager.getPoolStats(pool)).toMatchObject({ totalProxies: 1, availableProxies: 0 });
+    expect(second).toMatchObject({
+      labels: { country: 'BR' },
+      tags: ['b'],
+      maxConcurrency: 1,
+      activeLeases: 1,
+    });
+    expect(await manager.getPoolStats(pool)).toMatchObject({
+      totalProxies: 1,
+      availableProxies: 0,
+    });
     expect(await ctx.redis().exists(manager.keys.label(pool, 'country', 'AR'))).toBe(0);
     expect(await manager.acquireProxy({ pool, filters: { country: 'AR' } })).toBeNull();
     await manager.releaseProxy(lease as NonNullable<typeof lease>);
-    expect((await manager.acquireProxy({ pool, filters: { country: 'BR', tags: ['b'] } }))?.proxyId).toBe(first?.id);
+    expect(
+      (await manager.acquireProxy({ pool, filters: { country: 'BR', tags: ['b'] } }))?.proxyId,
+    ).toBe(first?.id);
   });
 
   it('listProxies redacts credentials unless asked and pages in insertion order', async () => {
@@ -233,7 +277,11 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     expect(page.map((p) => p.host)).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(JSON.stringify(page)).not.toContain('pw');
     const full = await manager.listProxies(pool, { includeCredentials: true, limit: 1 });
-    expect(full[0]).toMatchObject({ username: 'u0', password: 'pw', url: 'http://u0:pw@10.0.0.0:8080' });
+    expect(full[0]).toMatchObject({
+      username: 'u0',
+      password: 'pw',
+      url: 'http://u0:pw@10.0.0.0:8080',
+    });
   });
 
   it('emits acquire and release events with stats, and a throwing listener loses nothing', async () => {
@@ -260,7 +308,12 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     const off = manager.onRelease((e) => {
       released.push(e);
     });
-    const lease = await manager.acquireProxy({ pool, consumer: 'c1', filters: { exclude: [] }, selector: 'least-used' });
+    const lease = await manager.acquireProxy({
+      pool,
+      consumer: 'c1',
+      filters: { exclude: [] },
+      selector: 'least-used',
+    });
     expect(lease).not.toBeNull();
     expect(acquired[0]).toMatchObject({
       lease,
@@ -273,7 +326,11 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     expect(acquired[0]?.durationMs).toBeGreaterThan(0);
     await sleep(20);
     await manager.releaseProxy(lease as NonNullable<typeof lease>);
-    expect(released[0]).toMatchObject({ pool, result: { released: true }, poolStats: { totalLeases: 0 } });
+    expect(released[0]).toMatchObject({
+      pool,
+      result: { released: true },
+      poolStats: { totalLeases: 0 },
+    });
     expect(released[0]?.leaseDurationMs).toBeGreaterThanOrEqual(15);
     await sleep(10);
     expect(errors.map(String)).toEqual(['Error: listener bug', 'Error: async listener bug']);
@@ -294,7 +351,9 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     ).rejects.toThrow('scrape failed');
     expect((await manager.getPoolStats(pool)).totalLeases).toBe(0);
     const held = await manager.acquireProxy({ pool });
-    await expect(manager.withLease({ pool }, async () => 1)).rejects.toBeInstanceOf(NoProxyAvailableError);
+    await expect(manager.withLease({ pool }, async () => 1)).rejects.toBeInstanceOf(
+      NoProxyAvailableError,
+    );
     await manager.releaseProxy(held as NonNullable<typeof held>);
   });
 
@@ -304,12 +363,23 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     const held = await manager.acquireProxy({ pool });
     setTimeout(() => void manager.releaseProxy(held as NonNullable<typeof held>), 150);
     const started = Date.now();
-    const lease = await manager.acquireProxyWithRetry({ pool, maxAttempts: 10, backoffSeconds: 0.05, maxBackoffSeconds: 0.1 });
+    const lease = await manager.acquireProxyWithRetry({
+      pool,
+      maxAttempts: 10,
+      backoffSeconds: 0.05,
+      maxBackoffSeconds: 0.1,
+    });
     expect(lease).not.toBeNull();
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
-    const none = await manager.acquireProxyWithRetry({ pool, maxAttempts: 2, backoffSeconds: 0.01 });
+    const none = await manager.acquireProxyWithRetry({
+      pool,
+      maxAttempts: 2,
+      backoffSeconds: 0.01,
+    });
     expect(none).toBeNull();
-    const result = await manager.withRetryingLease({ pool, maxAttempts: 1 }, async () => 'x').catch((e) => e);
+    const result = await manager
+      .withRetryingLease({ pool, maxAttempts: 1 }, async () => 'x')
+      .catch((e) => e);
     expect(result).toBeInstanceOf(NoProxyAvailableError);
   });
 });

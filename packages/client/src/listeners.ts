@@ -26,7 +26,8 @@ export class ListenerSet<E> {
     for (const listener of this.listeners) {
       try {
         const result = listener(event);
-        if (result instanceof Promise) result.catch((e: unknown) => this.onError(e, this.eventName));
+        if (result instanceof Promise)
+          result.catch((e: unknown) => this.onError(e, this.eventName));
       } catch (error) {
         this.onError(error, this.eventName);
       }

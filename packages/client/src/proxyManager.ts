@@ -34,7 +34,14 @@ import { compileFilters } from './filters.js';
 import { type Listener, ListenerSet } from './listeners.js';
 import { hashFromFlat, leaseFromReply, proxyRecordFromHash, statsFromReply } from './replies.js';
 import { ScriptRunner } from './scriptRunner.js';
-import type { AcquireEvent, Lease, PoolStats, ProxyRecord, ReleaseEvent, ReleaseResult } from './types.js';
+import type {
+  AcquireEvent,
+  Lease,
+  PoolStats,
+  ProxyRecord,
+  ReleaseEvent,
+  ReleaseResult,
+} from './types.js';
 
 export interface ProxyManagerOptions {
   /** A redis:// URL, or an ioredis Redis or Cluster (which the caller keeps and closes). */
@@ -155,10 +162,15 @@ export class ProxyManager {
    */
   async addProxies(pool: string, inputs: readonly (ProxyInput | string)[]): Promise<ProxyRecord[]> {
     const poolName = parseInput(poolNameSchema, pool, 'pool');
-    if (!Array.isArray(inputs)) throw new ValidationError([{ field: 'proxies', message: 'must be an array' }]);
+    if (!Array.isArray(inputs))
+      throw new ValidationError([{ field: 'proxies', message: 'must be an array' }]);
     const parsed = inputs.map((input, i) => {
       const field = `proxies[${i}]`;
-      const proxy = parseInput(ProxyInputSchema, typeof input === 'string' ? { url: input } : input, field);
+      const proxy = parseInput(
+        ProxyInputSchema,
+        typeof input === 'string' ? { url: input } : input,
+        field,
+      );
       const url = parseProxyUrl(proxy.url, `${field}.url`);
       return {
         id: proxyIdFromUrl(url.normalized),
@@ -184,10 +196,8 @@ export class ProxyManager {
       ]);
       this.throwOnFailure('addProxies', reply, { pool: poolName });
       const states = reply[1] as unknown[][];
-      batch.forEach((p, i) => {
-        const hash = hashFromFlat(states[i]);
-        records.push(proxyRecordFromHash(poolName, hash, false));
-      });
+      for (const state of states)
+        records.push(proxyRecordFromHash(poolName, hashFromFlat(state), false));
     }
     return records;
   }
@@ -249,7 +259,8 @@ export class ProxyManager {
       wantStats ? '1' : '0',
     ]);
     this.throwOnFailure('acquireLease', reply, { pool: opts.pool });
-    const lease = reply[0] === ScriptCode.OK ? leaseFromReply(opts.pool, opts.consumer, reply) : null;
+    const lease =
+      reply[0] === ScriptCode.OK ? leaseFromReply(opts.pool, opts.consumer, reply) : null;
     if (wantStats) {
       this.acquireListeners.emit({
         lease,
@@ -319,7 +330,8 @@ export class ProxyManager {
 
   /** acquireProxy, retried with exponential backoff while nothing is available. */
   async acquireProxyWithRetry(options: AcquireOptions & RetryOptions): Promise<Lease | null> {
-    const { maxAttempts, backoffSeconds, backoffMultiplier, maxBackoffSeconds, ...acquire } = options;
+    const { maxAttempts, backoffSeconds, backoffMultiplier, maxBackoffSeconds, ...acquire } =
+      options;
     const retry = parseInput(
       RetryOptionsSchema,
       { maxAttempts, backoffSeconds, backoffMultiplier, maxBackoffSeconds },

@@ -1,4 +1,10 @@
-import { LABEL_NAMES, type LabelName, type ProxyLabels, type ProxyProtocol, redactProxyUrl } from '@leasehold/core';
+import {
+  LABEL_NAMES,
+  type LabelName,
+  type ProxyLabels,
+  type ProxyProtocol,
+  redactProxyUrl,
+} from '@leasehold/core';
 import type { Lease, LeasedProxy, PoolStats, ProxyRecord } from './types.js';
 
 /** Turning Lua replies (flat arrays) into the public types. */

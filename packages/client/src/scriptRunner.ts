@@ -13,7 +13,11 @@ export class ScriptRunner {
 
   constructor(private readonly redis: Redis | Cluster) {}
 
-  async run(script: LuaScript, keys: PoolKeys, args: readonly (string | number)[]): Promise<unknown[]> {
+  async run(
+    script: LuaScript,
+    keys: PoolKeys,
+    args: readonly (string | number)[],
+  ): Promise<unknown[]> {
     const keyValues = script.keys.map((name) => {
       const key = keys[name as keyof PoolKeys];
       if (key === undefined) throw new Error(`script ${script.name} wants unknown key ${name}`);
@@ -24,7 +28,12 @@ export class ScriptRunner {
       return (await this.redis.evalsha(sha, keyValues.length, ...keyValues, ...args)) as unknown[];
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      return (await this.redis.eval(script.source, keyValues.length, ...keyValues, ...args)) as unknown[];
+      return (await this.redis.eval(
+        script.source,
+        keyValues.length,
+        ...keyValues,
+        ...args,
+      )) as unknown[];
     }
   }
 

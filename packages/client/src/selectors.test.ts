@@ -9,7 +9,10 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
     const { prefix, pool, manager } = await freshPool(ctx, { selector: 'round-robin' });
     const records = await manager.addProxies(pool, proxyUrls(4));
     const clients = await Promise.all(
-      Array.from({ length: 3 }, async () => new ProxyManager({ redis: await ctx.newClient(), prefix })),
+      Array.from(
+        { length: 3 },
+        async () => new ProxyManager({ redis: await ctx.newClient(), prefix }),
+      ),
     );
     const seen: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -22,7 +25,12 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
 
   it('round-robin: a proxy released late comes back at its place in the rotation', async () => {
     const { pool, manager } = await freshPool(ctx, { selector: 'round-robin' });
-    const ids = (await manager.addProxies(pool, proxyUrls(3).map((url) => ({ url, maxConcurrency: 1 })))).map((r) => r.id);
+    const ids = (
+      await manager.addProxies(
+        pool,
+        proxyUrls(3).map((url) => ({ url, maxConcurrency: 1 })),
+      )
+    ).map((r) => r.id);
     const a = await manager.acquireProxy({ pool });
     const b = await manager.acquireProxy({ pool });
     expect([a?.proxyId, b?.proxyId]).toEqual([ids[0], ids[1]]);
@@ -39,7 +47,10 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
     const ids = (await manager.addProxies(pool, proxyUrls(3))).map((r) => r.id);
     // Load proxies 0 and 2 with leases, leave 1 idle.
     for (const id of [ids[0], ids[0], ids[2]]) {
-      await manager.acquireProxy({ pool, filters: { exclude: ids.filter((x) => x !== id) as string[] } });
+      await manager.acquireProxy({
+        pool,
+        filters: { exclude: ids.filter((x) => x !== id) as string[] },
+      });
     }
     const lease = await manager.acquireProxy({ pool, selector: 'least-used' });
     expect(lease?.proxyId).toBe(ids[1]);
@@ -50,18 +61,36 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
 
   it('first-available always takes the earliest-added proxy with room', async () => {
     const { pool, manager } = await freshPool(ctx);
-    const ids = (await manager.addProxies(pool, proxyUrls(3).map((url) => ({ url, maxConcurrency: 2 })))).map((r) => r.id);
+    const ids = (
+      await manager.addProxies(
+        pool,
+        proxyUrls(3).map((url) => ({ url, maxConcurrency: 2 })),
+      )
+    ).map((r) => r.id);
     const got = [];
-    for (let i = 0; i < 5; i++) got.push((await manager.acquireProxy({ pool, selector: 'first-available' }))?.proxyId);
+    for (let i = 0; i < 5; i++)
+      got.push((await manager.acquireProxy({ pool, selector: 'first-available' }))?.proxyId);
     expect(got).toEqual([ids[0], ids[0], ids[1], ids[1], ids[2]]);
   });
 
   it('filters by labels, tags, allOf, anyOf, noneOf and exclude', async () => {
     const { pool, manager } = await freshPool(ctx);
     const r = await manager.addProxies(pool, [
-      { url: 'http://10.0.1.1:80', labels: { country: 'AR', city: 'Rosario', source: 'oxylabs' }, tags: ['residential'] },
-      { url: 'http://10.0.1.2:80', labels: { country: 'AR', city: 'Cordoba', source: 'brightdata' }, tags: ['datacenter'] },
-      { url: 'http://10.0.1.3:80', labels: { country: 'BR', city: 'Recife', source: 'oxylabs', asn: 7018 }, tags: ['residential', 'mobile'] },
+      {
+        url: 'http://10.0.1.1:80',
+        labels: { country: 'AR', city: 'Rosario', source: 'oxylabs' },
+        tags: ['residential'],
+      },
+      {
+        url: 'http://10.0.1.2:80',
+        labels: { country: 'AR', city: 'Cordoba', source: 'brightdata' },
+        tags: ['datacenter'],
+      },
+      {
+        url: 'http://10.0.1.3:80',
+        labels: { country: 'BR', city: 'Recife', source: 'oxylabs', asn: 7018 },
+        tags: ['residential', 'mobile'],
+      },
       { url: 'http://10.0.1.4:80', labels: { country: 'CL', isp: 'movistar' }, tags: [] },
     ]);
     const ids = r.map((p) => p.id);
@@ -82,11 +111,18 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
     expect(await matches({ tags: ['residential', 'mobile'] })).toEqual([2]);
     expect(await matches({ asn: '7018' })).toEqual([2]);
     expect(await matches({ country: 'AR', source: 'oxylabs' })).toEqual([0]);
-    expect(await matches({ allOf: [{ source: 'oxylabs' }, { tags: ['residential'] }] })).toEqual([0, 2]);
+    expect(await matches({ allOf: [{ source: 'oxylabs' }, { tags: ['residential'] }] })).toEqual([
+      0, 2,
+    ]);
     expect(await matches({ anyOf: [{ city: 'Cordoba' }, { isp: 'movistar' }] })).toEqual([1, 3]);
     expect(await matches({ noneOf: [{ country: 'AR' }, { tags: ['mobile'] }] })).toEqual([3]);
     expect(await matches({ source: 'oxylabs', noneOf: [{ country: 'BR' }] })).toEqual([0]);
-    expect(await matches({ anyOf: [{ country: 'AR' }, { country: 'BR' }], noneOf: [{ tags: ['datacenter'] }] })).toEqual([0, 2]);
+    expect(
+      await matches({
+        anyOf: [{ country: 'AR' }, { country: 'BR' }],
+        noneOf: [{ tags: ['datacenter'] }],
+      }),
+    ).toEqual([0, 2]);
     expect(await matches({ exclude: [ids[0] as string, ids[1] as string] })).toEqual([2, 3]);
     expect(await matches({ country: 'XX' })).toEqual([]);
     expect(await matches({ country: 'AR', tags: ['mobile'] })).toEqual([]);
@@ -101,14 +137,16 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
       labels: { country: i % 10 === 0 ? 'AR' : i % 600 === 1 ? 'CL' : 'BR' },
     }));
     const records = await manager.addProxies(pool, inputs);
-    const byCountry = (c: string) => new Set(records.filter((p) => p.labels.country === c).map((p) => p.id));
+    const byCountry = (c: string) =>
+      new Set(records.filter((p) => p.labels.country === c).map((p) => p.id));
     const ar = byCountry('AR');
     const cl = byCountry('CL');
     expect([ar.size, cl.size]).toEqual([300, 5]);
 
     // Small set: every CL proxy exactly once, then null.
     const clLeases = [];
-    for (let i = 0; i < 6; i++) clLeases.push(await manager.acquireProxy({ pool, filters: { country: 'CL' } }));
+    for (let i = 0; i < 6; i++)
+      clLeases.push(await manager.acquireProxy({ pool, filters: { country: 'CL' } }));
     expect(new Set(clLeases.slice(0, 5).map((l) => l?.proxyId))).toEqual(cl);
     expect(clLeases[5]).toBeNull();
 
@@ -128,7 +166,10 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
     // Negative-only filter on a big pool.
     const notBr = await manager.acquireProxy({ pool, filters: { noneOf: [{ country: 'BR' }] } });
     expect(notBr).toBeNull();
-    const br = await manager.acquireProxy({ pool, filters: { noneOf: [{ country: 'AR' }, { country: 'CL' }] } });
+    const br = await manager.acquireProxy({
+      pool,
+      filters: { noneOf: [{ country: 'AR' }, { country: 'CL' }] },
+    });
     expect(br && !ar.has(br.proxyId) && !cl.has(br.proxyId)).toBe(true);
   });
 });

@@ -23,11 +23,18 @@ export async function freshPool(
 
 /** `n` proxy URLs on documentation addresses. */
 export function proxyUrls(n: number, start = 0): string[] {
-  return Array.from({ length: n }, (_, i) => `http://u${start + i}:pw@10.${(start + i) >> 16 & 255}.${(start + i) >> 8 & 255}.${(start + i) & 255}:8080`);
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      `http://u${start + i}:pw@10.${((start + i) >> 16) & 255}.${((start + i) >> 8) & 255}.${(start + i) & 255}:8080`,
+  );
 }
 
 /** Every key under a prefix with its full content, to prove that a call wrote nothing. */
-export async function snapshotKeys(redis: RedisClient, prefix: string): Promise<Record<string, unknown>> {
+export async function snapshotKeys(
+  redis: RedisClient,
+  prefix: string,
+): Promise<Record<string, unknown>> {
   const keys = (await scanKeys(redis, `${prefix}:*`)).sort();
   const out: Record<string, unknown> = {};
   for (const key of keys) {

@@ -21,8 +21,8 @@ export {
   tagSetSuffix,
 } from './keys.js';
 export {
-  PROXY_PROTOCOLS,
   type ParsedProxyUrl,
+  PROXY_PROTOCOLS,
   type ProxyProtocol,
   parseProxyUrl,
   proxyIdFromUrl,
@@ -59,4 +59,10 @@ export {
   secondsToMs,
 } from './schemas.js';
 export { errorForScriptCode, ScriptCode, type ScriptFailureContext } from './scriptCodes.js';
-export { type LuaScript, luaScripts, type ScriptName, scriptId, scriptRegistry } from './scripts/registry.js';
+export {
+  type LuaScript,
+  luaScripts,
+  type ScriptName,
+  scriptId,
+  scriptRegistry,
+} from './scripts/registry.js';

@@ -12,7 +12,13 @@ describe('parseProxyUrl', () => {
 
   it('takes a URL without scheme as http', () => {
     const p = parseProxyUrl('user:pw@10.0.0.1:3128');
-    expect(p).toMatchObject({ protocol: 'http', host: '10.0.0.1', port: 3128, username: 'user', password: 'pw' });
+    expect(p).toMatchObject({
+      protocol: 'http',
+      host: '10.0.0.1',
+      port: 3128,
+      username: 'user',
+      password: 'pw',
+    });
   });
 
   it('decodes percent-encoded credentials and keeps a raw @ in the password', () => {

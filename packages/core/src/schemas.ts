@@ -28,16 +28,21 @@ const poolName = z
 /** Seconds > 0, fractions allowed; stored as whole milliseconds (at least 1). */
 const positiveSeconds = z.number().finite().positive('must be greater than 0');
 
-const labelValue = z
-  .union([z.string(), z.number().transform(String)])
-  .pipe(z.string().min(1, 'must not be empty').max(128).regex(/^[^\n\r]*$/, 'must be one line'));
+const labelValue = z.union([z.string(), z.number().transform(String)]).pipe(
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128)
+    .regex(/^[^\n\r]*$/, 'must be one line'),
+);
 
-const tag = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -');
+const tag = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -');
 
-const labelsShape = Object.fromEntries(LABEL_NAMES.map((n) => [n, labelValue.optional()])) as Record<
-  LabelName,
-  z.ZodOptional<typeof labelValue>
->;
+const labelsShape = Object.fromEntries(
+  LABEL_NAMES.map((n) => [n, labelValue.optional()]),
+) as Record<LabelName, z.ZodOptional<typeof labelValue>>;
 
 export const PoolSettingsSchema = z
   .object({
@@ -79,9 +84,12 @@ export type ProxyInput = z.input<typeof ProxyInputSchema>;
 export const FilterClauseSchema = z
   .object({ ...labelsShape, tags: z.array(tag).optional() })
   .strict()
-  .refine((c) => Object.values(c).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0)), {
-    message: 'a clause needs at least one label or tag',
-  });
+  .refine(
+    (c) => Object.values(c).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0)),
+    {
+      message: 'a clause needs at least one label or tag',
+    },
+  );
 export type FilterClause = z.input<typeof FilterClauseSchema>;
 
 export const ProxyFiltersSchema = z
@@ -138,7 +146,11 @@ export const proxyIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be a 16-di
 export const extendSecondsSchema = positiveSeconds;
 
 /** Parse with a schema; turn zod issues into one ValidationError naming each field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, root?: string): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  root?: string,
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ValidationError(

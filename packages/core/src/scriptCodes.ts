@@ -1,4 +1,12 @@
-import { LeaseExpiredError, LeaseNotFoundError, type LeaseholdError, PoolNotFoundError, ProxyBusyError, ProxyNotFoundError, ScriptFailedError } from './errors.js';
+import {
+  LeaseExpiredError,
+  type LeaseholdError,
+  LeaseNotFoundError,
+  PoolNotFoundError,
+  ProxyBusyError,
+  ProxyNotFoundError,
+  ScriptFailedError,
+} from './errors.js';
 
 /**
  * Numeric failure codes returned by the Lua scripts (first element of the reply). One table

@@ -30,12 +30,18 @@ describe('flattenScript', () => {
       'includes/b': '--- @include "includes/a"',
     };
     expect(() =>
-      flattenScript('x-1.lua', `${header(['pool'])}--- @include "includes/a"`, (p) => includes[p] as string),
+      flattenScript(
+        'x-1.lua',
+        `${header(['pool'])}--- @include "includes/a"`,
+        (p) => includes[p] as string,
+      ),
     ).toThrow(/include cycle: includes\/a -> includes\/b -> includes\/a/);
   });
 
   it('rejects a header whose KEYS disagree with the file name', () => {
-    expect(() => flattenScript('x-2.lua', `${header(['pool'])}return 1`, () => '')).toThrow(LuaLoadError);
+    expect(() => flattenScript('x-2.lua', `${header(['pool'])}return 1`, () => '')).toThrow(
+      LuaLoadError,
+    );
   });
 
   it('rejects a file name without a key count', () => {
@@ -49,7 +55,16 @@ describe('lua/ directory', () => {
     const scripts = loadLuaDirectory(join(root, 'lua'));
     const names = scripts.map((s) => s.name);
     expect(names).toEqual(
-      expect.arrayContaining(['acquireLease', 'releaseLease', 'extendLease', 'addProxies', 'removeProxy', 'upsertPool', 'reclaimExpired', 'getPoolStats']),
+      expect.arrayContaining([
+        'acquireLease',
+        'releaseLease',
+        'extendLease',
+        'addProxies',
+        'removeProxy',
+        'upsertPool',
+        'reclaimExpired',
+        'getPoolStats',
+      ]),
     );
     for (const s of scripts) {
       expect(s.source).not.toMatch(/@include/);

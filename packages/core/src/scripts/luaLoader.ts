@@ -94,7 +94,9 @@ export function loadLuaDirectory(dir: string): LoadedScript[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.lua'))
     .sort();
-  const scripts = files.map((f) => flattenScript(f, readFileSync(join(dir, f), 'utf8'), readInclude));
+  const scripts = files.map((f) =>
+    flattenScript(f, readFileSync(join(dir, f), 'utf8'), readInclude),
+  );
   const names = new Set<string>();
   for (const s of scripts) {
     if (names.has(s.name)) throw new LuaLoadError(`two scripts are named ${s.name}`);

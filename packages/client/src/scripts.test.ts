@@ -1,0 +1,46 @@
+import { luaScripts, POOL_KEY_NAMES } from '@leasehold/core';
+import { assertSameSlot, describeEachTarget, keySlot, scanKeys } from '@leasehold/testing';
+import { describe, expect, it } from 'vitest';
+import { freshPool, proxyUrls } from './testSupport.js';
+
+describeEachTarget('Lua scripts on Redis', (ctx) => {
+  it('every key a pool ever gets hashes to one slot (so it runs on Redis Cluster)', async () => {
+    const { manager, prefix, pool } = await freshPool(ctx);
+    await manager.addProxies(pool, [
+      {
+        url: proxyUrls(1)[0] as string,
+        labels: { country: 'AR', city: 'Buenos Aires' },
+        tags: ['residential'],
+      },
+    ]);
+    const lease = await manager.acquireProxy({ pool, filters: { country: 'AR' } });
+    expect(lease).not.toBeNull();
+    const keys = await scanKeys(ctx.redis(), `${prefix}:{${pool}}:*`);
+    expect(keys.length).toBeGreaterThanOrEqual(8);
+    assertSameSlot(keys);
+    // The fixed KEYS each script declares come from the same key set.
+    const poolKeys = Object.values(manager.keys.poolKeys(pool));
+    assertSameSlot([...poolKeys, ...keys]);
+    expect(keySlot(poolKeys[0] as string)).toBe(keySlot(`{${pool}}`));
+  });
+
+  it('survives SCRIPT FLUSH (NOSCRIPT is handled by loading the script again)', async () => {
+    const { manager, pool } = await freshPool(ctx);
+    await manager.addProxies(pool, proxyUrls(2));
+    expect(await manager.acquireProxy({ pool })).not.toBeNull();
+    const client = ctx.redis();
+    if ('nodes' in client) await Promise.all(client.nodes('master').map((n) => n.script('FLUSH')));
+    else await client.script('FLUSH');
+    expect(await manager.acquireProxy({ pool })).not.toBeNull();
+    expect((await manager.getPoolStats(pool)).totalLeases).toBe(2);
+  });
+});
+
+describe('script registry', () => {
+  it('each script declares its KEYS and they all exist in the pool key set', () => {
+    for (const script of Object.values(luaScripts)) {
+      expect(script.keys.length).toBe(script.numberOfKeys);
+      for (const key of script.keys) expect(POOL_KEY_NAMES).toContain(key);
+    }
+  });
+});
