@@ -62,7 +62,7 @@ elseif selector == 'least-used' then
   indexKey = KEYS[5]
 end
 
-local proxyId = pickProxy(prefix, indexKey, compileFilter(ARGV[6]))
+local proxyId = pickProxy(prefix, indexKey, compileFilter(ARGV[6]), indexKey ~= KEYS[3])
 if not proxyId then
   return { 0, stats() }
 end

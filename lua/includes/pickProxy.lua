@@ -10,12 +10,21 @@
 --   drive   = { 'label:country:AR', ... }                  sets that contain every match
 --
 -- Cost: without a filter, one ZRANGE (O(log N)). With one, either walk the smallest
--- "drive" set when it is small, or walk the index from its head, checking candidates;
--- a filter matching a fraction f of available proxies needs about 1/f checks.
+-- "drive" set when it is small (exact), or walk the index from its head, checking
+-- candidates; a filter matching a fraction f of available proxies needs about 1/f checks.
+--
+-- Round-robin and least-used are the exception: leasing a match moves it to the tail of
+-- their index (higher last-use sequence, higher load), so under steady filtered traffic
+-- the head fills with non-matching proxies and a head walk grows with the pool. With a
+-- large drive set they take the best of a random sample of matches instead (approximate
+-- LRU / least load, O(sample)); first-available stays exact.
+-- Whatever the path, when the cheap steps find nothing the search finishes exhaustively
+-- over the smaller of the drive set and the rest of the index, so a match is never missed.
 
 local DRIVE_SET_LIMIT = 256
 local SCAN_PAGE = 32
 local SCAN_BUDGET = 1024
+local SAMPLE_SIZE = 16
 
 local function clauseHolds(values, clause)
   for _, cond in ipairs(clause) do
@@ -57,10 +66,10 @@ local function proxyMatches(prefix, proxyId, filter)
   return true
 end
 
--- Best (lowest-scored) available member of a set that matches the filter.
-local function pickFromSet(prefix, indexKey, setKey, filter)
+-- Best (lowest-scored) available candidate that matches the filter.
+local function pickBest(prefix, indexKey, candidates, filter)
   local best, bestScore = nil, nil
-  for _, proxyId in ipairs(rcall('SMEMBERS', setKey)) do
+  for _, proxyId in ipairs(candidates) do
     local score = rcall('ZSCORE', indexKey, proxyId)
     if score then
       score = tonumber(score)
@@ -103,7 +112,7 @@ local function compileFilter(filterJson)
   return filter
 end
 
-local function pickProxy(prefix, indexKey, filter)
+local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet)
   if filter == nil then
     return rcall('ZRANGE', indexKey, 0, 0)[1]
   end
@@ -119,7 +128,13 @@ local function pickProxy(prefix, indexKey, filter)
     return nil
   end
   if driveKey and driveSize <= DRIVE_SET_LIMIT then
-    return pickFromSet(prefix, indexKey, driveKey, filter)
+    return pickBest(prefix, indexKey, rcall('SMEMBERS', driveKey), filter)
+  end
+  if driveKey and sampleLargeDriveSet then
+    local sampled = pickBest(prefix, indexKey, rcall('SRANDMEMBER', driveKey, SAMPLE_SIZE), filter)
+    if sampled then
+      return sampled
+    end
   end
 
   local found, nextStart = scanIndex(prefix, indexKey, filter, 0, SCAN_BUDGET)
@@ -130,7 +145,7 @@ local function pickProxy(prefix, indexKey, filter)
   -- set or the rest of the index. Correct always; costly only for that rare shape.
   local rest = rcall('ZCARD', indexKey) - nextStart
   if driveKey and driveSize < rest then
-    return pickFromSet(prefix, indexKey, driveKey, filter)
+    return pickBest(prefix, indexKey, rcall('SMEMBERS', driveKey), filter)
   end
   found = scanIndex(prefix, indexKey, filter, nextStart, rest)
   return found
