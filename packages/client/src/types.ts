@@ -1,25 +1,5 @@
 import type { ProxyFilters, ProxyLabels, ProxyProtocol, SelectorStrategy } from '@leasehold/core';
 
-/** A proxy as stored in a pool. `url` is redacted unless credentials were asked for. */
-export interface ProxyRecord {
-  id: string;
-  pool: string;
-  url: string;
-  protocol: ProxyProtocol;
-  host: string;
-  port: number;
-  username?: string;
-  password?: string;
-  labels: ProxyLabels;
-  tags: string[];
-  /** undefined = no cap. */
-  maxConcurrency: number | undefined;
-  status: 'active' | 'disabled';
-  activeLeases: number;
-  /** Server epoch ms. */
-  addedAt: number;
-}
-
 /** The proxy a lease hands out, with its credentials (percent-decoded) to use it. */
 export interface LeasedProxy {
   url: string;
@@ -30,6 +10,18 @@ export interface LeasedProxy {
   password?: string;
   labels: ProxyLabels;
   tags: string[];
+}
+
+/** A proxy as stored in a pool. `url` is redacted and credentials are left out unless asked for. */
+export interface ProxyRecord extends LeasedProxy {
+  id: string;
+  pool: string;
+  /** undefined = no cap. */
+  maxConcurrency: number | undefined;
+  status: 'active' | 'disabled';
+  activeLeases: number;
+  /** Server epoch ms. */
+  addedAt: number;
 }
 
 export interface Lease {
