@@ -21,9 +21,7 @@ need_pnpm() {
 
 need_redis_binaries
 need_pnpm
-# The lockfile pins every dependency; --no-frozen-lockfile only because pnpm 12 cannot
-# record its own version in the lockfile from this registry (it warns and carries on).
-pnpm install --no-frozen-lockfile
+pnpm install --frozen-lockfile
 
 case "${1:-}" in
   demo) shift; pnpm demo "$@" ;;
