@@ -8,6 +8,8 @@
 --   none    = { clause, ... }                              no clause holds
 --   exclude = { proxyId, ... }
 --   drive   = { 'label:country:AR', ... }                  sets that contain every match
+-- plus, when the acquire has a scope: scopeRestKey / scopeLoadKey / scopeCap / now, so a
+-- proxy resting (or at its cap) for that scope is passed over.
 --
 -- Cost: without a filter, one ZRANGE (O(log N)). With one, either walk the smallest
 -- "drive" set when it is small (exact), or walk the index from its head, checking
@@ -38,6 +40,16 @@ end
 local function proxyMatches(prefix, proxyId, filter)
   if filter.excluded[proxyId] then
     return false
+  end
+  if filter.scopeRestKey then
+    local restUntil = rcall('ZSCORE', filter.scopeRestKey, proxyId)
+    if restUntil and tonumber(restUntil) > filter.now then
+      return false
+    end
+    if filter.scopeCap > 0
+        and (tonumber(rcall('HGET', filter.scopeLoadKey, proxyId)) or 0) >= filter.scopeCap then
+      return false
+    end
   end
   if #filter.fields == 0 then
     return true
@@ -100,16 +112,64 @@ local function scanIndex(prefix, indexKey, filter, start, budget)
   return nil, start
 end
 
-local function compileFilter(filterJson)
-  if filterJson == '' then
+local EMPTY_FILTER_JSON = '{"fields":[],"all":[],"any":[],"none":[],"exclude":[],"drive":[]}'
+
+-- scope = { restKey, loadKey, cap, now } or nil.
+local function compileFilter(filterJson, scope)
+  if filterJson == '' and scope == nil then
     return nil
   end
-  local filter = cjson.decode(filterJson)
+  local filter = cjson.decode(filterJson ~= '' and filterJson or EMPTY_FILTER_JSON)
   filter.excluded = {}
   for _, proxyId in ipairs(filter.exclude) do
     filter.excluded[proxyId] = true
   end
+  if scope then
+    filter.scopeRestKey, filter.scopeLoadKey = scope.restKey, scope.loadKey
+    filter.scopeCap, filter.now = scope.cap, scope.now
+  end
   return filter
+end
+
+-- weighted-random: draw a sample of available proxies (from the smallest drive set when
+-- the filter has one), keep the matches, and pick one with probability proportional to its
+-- health score. O(sample); `random` in [0, 1) comes from the caller.
+local function pickWeightedRandom(prefix, byOrderKey, byHealthKey, filter, random)
+  local candidates
+  local driveKey = nil
+  if filter then
+    local driveSize = nil
+    for _, suffix in ipairs(filter.drive) do
+      local size = rcall('SCARD', prefix .. suffix)
+      if driveSize == nil or size < driveSize then
+        driveKey, driveSize = prefix .. suffix, size
+      end
+    end
+  end
+  if driveKey then
+    candidates = rcall('SRANDMEMBER', driveKey, SAMPLE_SIZE)
+  else
+    candidates = rcall('ZRANDMEMBER', byOrderKey, SAMPLE_SIZE)
+  end
+  local ids, weights, total = {}, {}, 0
+  for _, proxyId in ipairs(candidates) do
+    local negativeScore = rcall('ZSCORE', byHealthKey, proxyId)
+    if negativeScore and (filter == nil or proxyMatches(prefix, proxyId, filter)) then
+      -- A floor keeps a proxy with score 0 drawable, just rarely.
+      local weight = math.max(-tonumber(negativeScore), 0.001)
+      ids[#ids + 1] = proxyId
+      weights[#weights + 1] = weight
+      total = total + weight
+    end
+  end
+  local target = random * total
+  for i, proxyId in ipairs(ids) do
+    target = target - weights[i]
+    if target < 0 then
+      return proxyId
+    end
+  end
+  return ids[#ids]
 end
 
 local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet)

@@ -100,6 +100,8 @@ describeEachTarget('ProxyManager under concurrency', (ctx) => {
       availableProxies: 5,
       leasedProxies: 0,
       totalLeases: 0,
+      openCircuits: 0,
+      liveSessions: 0,
     });
     expect((await manager.listProxies(pool)).every((p) => p.activeLeases === 0)).toBe(true);
   });

@@ -180,6 +180,8 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
       availableProxies: 3,
       leasedProxies: 0,
       totalLeases: 0,
+      openCircuits: 0,
+      liveSessions: 0,
     });
     const held = [];
     for (let i = 0; i < 4; i++)
@@ -191,6 +193,8 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
       availableProxies: 1,
       leasedProxies: 3,
       totalLeases: 4,
+      openCircuits: 0,
+      liveSessions: 0,
     });
     // p1 keeps one of its two leases: still leased, but available again.
     await manager.releaseProxy(held[1] as NonNullable<(typeof held)[number]>);
@@ -215,6 +219,8 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
       availableProxies: 2,
       leasedProxies: 2,
       totalLeases: 2,
+      openCircuits: 0,
+      liveSessions: 0,
     });
   });
 

@@ -2,13 +2,18 @@ import { randomUUID } from 'node:crypto';
 import {
   type AcquireOptions,
   AcquireOptionsSchema,
+  type ErrorLogQuery,
+  ErrorLogQuerySchema,
   errorForScriptCode,
   extendSecondsSchema,
   KeySchema,
   type ListProxiesOptions,
   ListProxiesOptionsSchema,
+  type LuaScript,
   luaScripts,
   NoProxyAvailableError,
+  type Outcome,
+  OutcomeSchema,
   type PoolKeys,
   type PoolSettings,
   type PoolSettingsInput,
@@ -23,8 +28,10 @@ import {
   type RetryOptions,
   RetryOptionsSchema,
   ScriptCode,
+  type ScriptFailureContext,
   type SelectorStrategy,
   secondsToMs,
+  sessionIdSchema,
   ValidationError,
 } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
@@ -32,15 +39,29 @@ import { z } from 'zod';
 import { isRedisClient, openRedisConnection, type RedisConnectionOption } from './connection.js';
 import { compileFilters } from './filters.js';
 import { type Listener, ListenerSet } from './listeners.js';
-import { hashFromFlat, leaseFromReply, proxyRecordFromHash, statsFromReply } from './replies.js';
+import { outcomeArgs } from './outcomeArgs.js';
+import {
+  errorLogEntryFromStream,
+  hashFromFlat,
+  leaseFromReply,
+  proxyHealthFromHash,
+  proxyRecordFromHash,
+  proxyStateFromHash,
+  sessionStateFromHash,
+  statsFromReply,
+} from './replies.js';
 import { ScriptRunner } from './scriptRunner.js';
 import type {
   AcquireEvent,
+  ErrorLogEntry,
   Lease,
   PoolStats,
+  ProxyHealth,
   ProxyRecord,
+  ProxyState,
   ReleaseEvent,
   ReleaseResult,
+  SessionState,
 } from './types.js';
 
 export interface ProxyManagerOptions {
@@ -74,12 +95,24 @@ const LeaseRefSchema = z.object({
   pool: poolNameSchema,
   proxyId: proxyIdSchema,
 });
+const TransitionSchema = z.object({
+  status: z.enum(['active', 'disabled']),
+  reason: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\n\r]*$/, 'must be one line'),
+});
 type LeaseRef = z.infer<typeof LeaseRefSchema>;
 
 /** Proxies per script call when adding: keeps each atomic step short on a busy Redis. */
 const ADD_BATCH_SIZE = 500;
 /** Batch size for explicit sweeps (cleanupExpiredLeases, stats). */
 const SWEEP_BATCH_SIZE = 1000;
+/** Proxies per readProxies call in getAllProxyHealth. */
+const HEALTH_PAGE_SIZE = 200;
+/** Stream entries per XREVRANGE when reading the error log. */
+const LOG_PAGE_SIZE = 500;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -126,6 +159,13 @@ export class ProxyManager {
       ...['cooldownBaseMs', secondsToMs(settings.cooldown.baseSeconds)],
       ...['cooldownMaxMs', secondsToMs(settings.cooldown.maxSeconds)],
       ...['cooldownJitter', settings.cooldown.jitter ? 1 : 0],
+      // 0 turns an optional limit off, so re-upserting without it clears an old value.
+      ...['disableAfterOpens', settings.disableAfterOpens ?? 0],
+      ...['maxSessions', settings.maxSessions],
+      ...['sessionMaxUsage', settings.session.maxUsageCount],
+      ...['sessionMaxAgeMs', secondsToMs(settings.session.maxAgeSeconds)],
+      ...['scopeMaxConcurrency', settings.scopeMaxConcurrency ?? 0],
+      ...['errorLogMaxLength', settings.errorLogMaxLength],
     ]);
     // The registry of pool names has no hash tag (it spans pools), so it is written after.
     await this.redis.sadd(this.keys.pools(), settings.name);
@@ -147,6 +187,18 @@ export class ProxyManager {
         maxSeconds: Number(hash.cooldownMaxMs) / 1000,
         jitter: hash.cooldownJitter === '1',
       },
+      ...(Number(hash.disableAfterOpens) > 0
+        ? { disableAfterOpens: Number(hash.disableAfterOpens) }
+        : {}),
+      maxSessions: Number(hash.maxSessions),
+      session: {
+        maxUsageCount: Number(hash.sessionMaxUsage),
+        maxAgeSeconds: Number(hash.sessionMaxAgeMs) / 1000,
+      },
+      ...(Number(hash.scopeMaxConcurrency) > 0
+        ? { scopeMaxConcurrency: Number(hash.scopeMaxConcurrency) }
+        : {}),
+      errorLogMaxLength: Number(hash.errorLogMaxLength),
     };
   }
 
@@ -242,12 +294,20 @@ export class ProxyManager {
 
   // ---- leases ------------------------------------------------------------------------
 
-  /** Lease one proxy, or null when none is available now. */
+  /**
+   * Lease one proxy, or null when none is available now. With `session: true` the lease
+   * carries a usable sticky session (an idle one, or a new one up to the pool's
+   * maxSessions); with `session: { id }` it resumes that session on its own proxy (null
+   * while that proxy is busy; SessionDisabledError once the session is retired). With a
+   * `scope`, proxies resting for that scope are passed over.
+   */
   async acquireProxy(options: AcquireOptions): Promise<Lease | null> {
     const started = performance.now();
     const opts = parseInput(AcquireOptionsSchema, options, 'options');
     const filter = compileFilters(opts.filters);
     const wantStats = this.acquireListeners.size > 0;
+    const session = opts.session;
+    const resumeId = session === undefined || session === true ? undefined : session.id;
     const reply = await this.scripts.run(luaScripts.acquireLease, this.poolKeys(opts.pool), [
       this.keys.poolPrefix(opts.pool),
       randomUUID(),
@@ -257,10 +317,20 @@ export class ProxyManager {
       filter,
       this.reclaimBatchSize,
       wantStats ? '1' : '0',
+      opts.scope ?? '',
+      session === undefined ? '' : session === true ? 'new' : 'resume',
+      resumeId ?? randomUUID(),
+      String(Math.random()),
     ]);
-    this.throwOnFailure('acquireLease', reply, { pool: opts.pool });
+    this.throwOnFailure('acquireLease', reply, {
+      pool: opts.pool,
+      ...(resumeId === undefined ? {} : { sessionId: resumeId }),
+      reason: String(reply[1] ?? ''),
+    });
     const lease =
-      reply[0] === ScriptCode.OK ? leaseFromReply(opts.pool, opts.consumer, reply) : null;
+      reply[0] === ScriptCode.OK
+        ? leaseFromReply(opts.pool, opts.consumer, opts.scope, reply)
+        : null;
     if (wantStats) {
       this.acquireListeners.emit({
         lease,
@@ -276,17 +346,22 @@ export class ProxyManager {
   }
 
   /**
-   * Give a lease back. Releasing an unknown, already released or expired lease is a no-op
-   * that says so (`released: false`); it never gives capacity back twice.
+   * Give a lease back, optionally with the outcome of its last request (one round trip).
+   * Without an outcome, health is not touched. Releasing an unknown, already released or
+   * expired lease is a no-op that says so (`released: false`); it never gives capacity
+   * back twice. An expired lease's outcome still counts for the proxy's health.
    */
-  async releaseProxy(lease: Lease | LeaseRef): Promise<ReleaseResult> {
+  async releaseProxy(lease: Lease | LeaseRef, outcome?: Outcome): Promise<ReleaseResult> {
     const ref = parseInput(LeaseRefSchema, lease, 'lease');
+    const parsedOutcome =
+      outcome === undefined ? undefined : parseInput(OutcomeSchema, outcome, 'outcome');
     const wantStats = this.releaseListeners.size > 0;
     const reply = await this.scripts.run(luaScripts.releaseLease, this.poolKeys(ref.pool), [
       this.keys.poolPrefix(ref.pool),
       ref.proxyId,
       ref.id,
       wantStats ? '1' : '0',
+      ...outcomeArgs(parsedOutcome),
     ]);
     const released = reply[0] === ScriptCode.OK;
     const result: ReleaseResult = released
@@ -296,12 +371,29 @@ export class ProxyManager {
       this.releaseListeners.emit({
         lease,
         pool: ref.pool,
+        outcome: parsedOutcome,
         result,
         leaseDurationMs: released ? Number(reply[2]) : undefined,
         poolStats: statsFromReply(reply[1]),
       });
     }
     return result;
+  }
+
+  /**
+   * Record the outcome of a request made through a live lease without releasing it (long
+   * leases making many requests). Throws LeaseNotFoundError / LeaseExpiredError.
+   */
+  async recordResult(lease: Lease | LeaseRef, outcome: Outcome): Promise<void> {
+    const ref = parseInput(LeaseRefSchema, lease, 'lease');
+    const parsed = parseInput(OutcomeSchema, outcome, 'outcome');
+    const reply = await this.scripts.run(luaScripts.recordResult, this.poolKeys(ref.pool), [
+      this.keys.poolPrefix(ref.pool),
+      ref.proxyId,
+      ref.id,
+      ...outcomeArgs(parsed),
+    ]);
+    this.throwOnFailure('recordResult', reply, { pool: ref.pool, leaseId: ref.id });
   }
 
   /**
@@ -358,16 +450,7 @@ export class ProxyManager {
 
   /** Reclaim every expired lease of a pool now; returns how many were reclaimed. */
   async cleanupExpiredLeases(pool: string): Promise<number> {
-    const poolName = parseInput(poolNameSchema, pool, 'pool');
-    let total = 0;
-    for (;;) {
-      const reply = await this.scripts.run(luaScripts.reclaimExpired, this.poolKeys(poolName), [
-        this.keys.poolPrefix(poolName),
-        SWEEP_BATCH_SIZE,
-      ]);
-      total += Number(reply[0]);
-      if (Number(reply[1]) === 0 || Number(reply[0]) === 0) return total;
-    }
+    return this.sweep(pool, luaScripts.reclaimExpired);
   }
 
   async getPoolStats(pool: string): Promise<PoolStats> {
@@ -378,6 +461,150 @@ export class ProxyManager {
     ]);
     this.throwOnFailure('getPoolStats', reply, { pool: poolName });
     return statsFromReply(reply[1]) as PoolStats;
+  }
+
+  // ---- health, state and transitions -----------------------------------------------
+
+  /** Live state of one proxy: status, circuit, streaks, rests, leases. */
+  async getProxyState(pool: string, proxyId: string): Promise<ProxyState> {
+    const [entry] = await this.readProxies(pool, [parseInput(proxyIdSchema, proxyId, 'proxyId')]);
+    if (entry === undefined)
+      throw errorForScriptCode(ScriptCode.PROXY_NOT_FOUND, {
+        script: 'readProxies',
+        pool,
+        proxyId,
+      });
+    return proxyStateFromHash(entry.hash, entry.now);
+  }
+
+  /** Health of one proxy: counters, success rate, latency (mean, p50, p95), score 0..1. */
+  async getProxyHealth(pool: string, proxyId: string): Promise<ProxyHealth> {
+    const [entry] = await this.readProxies(pool, [parseInput(proxyIdSchema, proxyId, 'proxyId')]);
+    if (entry === undefined)
+      throw errorForScriptCode(ScriptCode.PROXY_NOT_FOUND, {
+        script: 'readProxies',
+        pool,
+        proxyId,
+      });
+    return proxyHealthFromHash(entry.hash, entry.score);
+  }
+
+  /** Health of every proxy of a pool, in insertion order (read in pages). */
+  async getAllProxyHealth(pool: string): Promise<ProxyHealth[]> {
+    const poolName = parseInput(poolNameSchema, pool, 'pool');
+    const out: ProxyHealth[] = [];
+    for (let offset = 0; ; offset += HEALTH_PAGE_SIZE) {
+      const ids = await this.redis.zrange(
+        this.poolKeys(poolName).proxies,
+        offset,
+        offset + HEALTH_PAGE_SIZE - 1,
+      );
+      if (ids.length === 0) return out;
+      for (const entry of await this.readProxies(poolName, ids)) {
+        if (entry !== undefined) out.push(proxyHealthFromHash(entry.hash, entry.score));
+      }
+    }
+  }
+
+  /**
+   * Operator transition: `disabled` takes a proxy out of rotation (and retires its
+   * sessions); `active` brings it back with a closed circuit. Returns whether it changed.
+   */
+  async transitionProxyState(
+    pool: string,
+    proxyId: string,
+    status: 'active' | 'disabled',
+    reason: string,
+  ): Promise<boolean> {
+    const poolName = parseInput(poolNameSchema, pool, 'pool');
+    const id = parseInput(proxyIdSchema, proxyId, 'proxyId');
+    const t = parseInput(TransitionSchema, { status, reason });
+    const reply = await this.scripts.run(luaScripts.transitionProxy, this.poolKeys(poolName), [
+      this.keys.poolPrefix(poolName),
+      id,
+      t.status,
+      t.reason,
+    ]);
+    this.throwOnFailure('transitionProxy', reply, { pool: poolName, proxyId: id });
+    return reply[1] === 1;
+  }
+
+  /** Clear a proxy's health counters and close its circuit (status and leases are kept). */
+  async resetProxy(pool: string, proxyId: string, reason = 'manual_reset'): Promise<void> {
+    const poolName = parseInput(poolNameSchema, pool, 'pool');
+    const id = parseInput(proxyIdSchema, proxyId, 'proxyId');
+    const t = parseInput(TransitionSchema, { status: 'active', reason });
+    const reply = await this.scripts.run(luaScripts.resetProxy, this.poolKeys(poolName), [
+      this.keys.poolPrefix(poolName),
+      id,
+      t.reason,
+    ]);
+    this.throwOnFailure('resetProxy', reply, { pool: poolName, proxyId: id });
+  }
+
+  async getSessionState(pool: string, sessionId: string): Promise<SessionState> {
+    const poolName = parseInput(poolNameSchema, pool, 'pool');
+    const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
+    const hash = await this.redis.hgetall(this.keys.session(poolName, id));
+    if (hash.id === undefined)
+      throw errorForScriptCode(ScriptCode.SESSION_NOT_FOUND, {
+        script: 'getSession',
+        pool: poolName,
+        sessionId: id,
+      });
+    return sessionStateFromHash(hash);
+  }
+
+  /** Operator transition of a session. Re-enabling needs its proxy active. */
+  async transitionSessionState(
+    pool: string,
+    sessionId: string,
+    status: 'active' | 'disabled',
+    reason: string,
+  ): Promise<boolean> {
+    const poolName = parseInput(poolNameSchema, pool, 'pool');
+    const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
+    const t = parseInput(TransitionSchema, { status, reason });
+    const reply = await this.scripts.run(luaScripts.transitionSession, this.poolKeys(poolName), [
+      this.keys.poolPrefix(poolName),
+      id,
+      t.status,
+      t.reason,
+    ]);
+    this.throwOnFailure('transitionSession', reply, { pool: poolName, sessionId: id });
+    return reply[1] === 1;
+  }
+
+  /**
+   * The pool's error log, newest first: failures, transitions (circuit and status changes,
+   * session retirements) and expired leases, optionally for one proxy or session.
+   */
+  async getErrorLog(pool: string, query: ErrorLogQuery = {}): Promise<ErrorLogEntry[]> {
+    const poolName = parseInput(poolNameSchema, pool, 'pool');
+    const q = parseInput(ErrorLogQuerySchema, query, 'query');
+    const key = this.poolKeys(poolName).errorLog;
+    const out: ErrorLogEntry[] = [];
+    let end = '+';
+    for (;;) {
+      const page = (await this.redis.xrevrange(key, end, '-', 'COUNT', LOG_PAGE_SIZE)) as [
+        string,
+        string[],
+      ][];
+      for (const [id, fields] of page) {
+        const entry = errorLogEntryFromStream(id, fields);
+        if (q.proxyId !== undefined && entry.proxyId !== q.proxyId) continue;
+        if (q.sessionId !== undefined && entry.sessionId !== q.sessionId) continue;
+        out.push(entry);
+        if (out.length >= q.limit) return out;
+      }
+      if (page.length < LOG_PAGE_SIZE) return out;
+      end = `(${(page[page.length - 1] as [string, string[]])[0]}`;
+    }
+  }
+
+  /** Process due cooldowns of a pool now (open → half-open, rests lifted); returns how many. */
+  async recoverCooldowns(pool: string): Promise<number> {
+    return this.sweep(pool, luaScripts.recoverCooldowns);
   }
 
   // ---- events and lifecycle ----------------------------------------------------------
@@ -405,6 +632,39 @@ export class ProxyManager {
     return this.keys.poolKeys(pool);
   }
 
+  /** Run a `{ done, remaining }` script in bounded batches until nothing is due. */
+  private async sweep(pool: string, script: LuaScript): Promise<number> {
+    const poolName = parseInput(poolNameSchema, pool, 'pool');
+    let total = 0;
+    for (;;) {
+      const reply = await this.scripts.run(script, this.poolKeys(poolName), [
+        this.keys.poolPrefix(poolName),
+        SWEEP_BATCH_SIZE,
+      ]);
+      total += Number(reply[0]);
+      if (Number(reply[1]) === 0 || Number(reply[0]) === 0) return total;
+    }
+  }
+
+  private async readProxies(
+    pool: string,
+    ids: readonly string[],
+  ): Promise<({ hash: Record<string, string>; score: number; now: number } | undefined)[]> {
+    const poolName = parseInput(poolNameSchema, pool, 'pool');
+    const reply = await this.scripts.run(luaScripts.readProxies, this.poolKeys(poolName), [
+      this.keys.poolPrefix(poolName),
+      this.reclaimBatchSize,
+      ...ids,
+    ]);
+    this.throwOnFailure('readProxies', reply, { pool: poolName });
+    const now = Number(reply[1]);
+    return (reply[2] as unknown[][]).map((entry) =>
+      entry.length === 0
+        ? undefined
+        : { hash: hashFromFlat(entry[0]), score: Number(entry[1]), now },
+    );
+  }
+
   private async runAndRelease<T>(lease: Lease, fn: (lease: Lease) => Promise<T>): Promise<T> {
     try {
       return await fn(lease);
@@ -416,7 +676,7 @@ export class ProxyManager {
   private throwOnFailure(
     script: string,
     reply: unknown[],
-    ctx: { pool: string; proxyId?: string; leaseId?: string; activeLeases?: number },
+    ctx: Omit<ScriptFailureContext, 'script'>,
   ): void {
     const code = Number(reply[0]);
     if (code < 0) throw errorForScriptCode(code, { script, ...ctx });

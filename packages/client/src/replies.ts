@@ -1,11 +1,23 @@
 import {
+  ERROR_CATEGORIES,
+  type ErrorCategory,
   LABEL_NAMES,
   type LabelName,
   type ProxyLabels,
   type ProxyProtocol,
   redactProxyUrl,
 } from '@leasehold/core';
-import type { Lease, LeasedProxy, PoolStats, ProxyRecord } from './types.js';
+import type {
+  CircuitState,
+  ErrorLogEntry,
+  Lease,
+  LeasedProxy,
+  PoolStats,
+  ProxyHealth,
+  ProxyRecord,
+  ProxyState,
+  SessionState,
+} from './types.js';
 
 /** Turning Lua replies (flat arrays) into the public types. */
 
@@ -18,13 +30,15 @@ export function hashFromFlat(flat: unknown): Record<string, string> {
 
 export function statsFromReply(reply: unknown): PoolStats | undefined {
   const s = reply as number[];
-  if (!Array.isArray(s) || s.length < 5) return undefined;
+  if (!Array.isArray(s) || s.length < 7) return undefined;
   return {
     totalProxies: Number(s[0]),
     activeProxies: Number(s[1]),
     availableProxies: Number(s[2]),
     leasedProxies: Number(s[3]),
     totalLeases: Number(s[4]),
+    openCircuits: Number(s[5]),
+    liveSessions: Number(s[6]),
   };
 }
 
@@ -60,9 +74,15 @@ export function leasedProxyFromHash(hash: Record<string, string>): LeasedProxy {
   };
 }
 
-/** `{ 1, stats, leaseId, proxyId, token, acquiredAt, expiresAt, proxyHashFlat }` */
-export function leaseFromReply(pool: string, consumer: string, reply: unknown[]): Lease {
+/** `{ 1, stats, leaseId, proxyId, token, acquiredAt, expiresAt, proxyHashFlat, session }` */
+export function leaseFromReply(
+  pool: string,
+  consumer: string,
+  scope: string | undefined,
+  reply: unknown[],
+): Lease {
   const hash = hashFromFlat(reply[7]);
+  const session = reply[8] as string[] | undefined;
   return {
     id: String(reply[2]),
     pool,
@@ -72,6 +92,10 @@ export function leaseFromReply(pool: string, consumer: string, reply: unknown[])
     acquiredAt: Number(reply[5]),
     expiresAt: Number(reply[6]),
     fencingToken: Number(reply[4]),
+    ...(session && session.length === 2
+      ? { session: { id: String(session[0]), data: String(session[1]) } }
+      : {}),
+    ...(scope === undefined ? {} : { scope }),
   };
 }
 
@@ -96,4 +120,104 @@ export function proxyRecordFromHash(
     activeLeases: Number(hash.activeLeases ?? 0),
     addedAt: Number(hash.addedAt ?? 0),
   };
+}
+
+const num = (value: string | undefined): number => Number(value ?? 0);
+const timeOrNull = (value: string | undefined): number | null =>
+  value === undefined || value === '' ? null : Number(value);
+
+export function proxyStateFromHash(hash: Record<string, string>, now: number): ProxyState {
+  const cap = num(hash.maxConcurrency);
+  const restUntil = timeOrNull(hash.rateLimitedUntil);
+  return {
+    proxyId: hash.id as string,
+    status: hash.status === 'disabled' ? 'disabled' : 'active',
+    circuit: (hash.circuit ?? 'closed') as CircuitState,
+    consecutiveFailures: num(hash.consecutiveFailures),
+    opens: num(hash.opens),
+    activeLeases: num(hash.activeLeases),
+    maxConcurrency: cap > 0 ? cap : undefined,
+    rateLimitedUntil: restUntil !== null && restUntil > now ? restUntil : null,
+    cooldownUntil: hash.circuit === 'open' ? timeOrNull(hash.cooldownUntil) : null,
+    probeInFlight: hash.probeLeaseId !== undefined,
+    usageCount: num(hash.usageCount),
+    lastLeasedAt: timeOrNull(hash.lastLeasedAt),
+  };
+}
+
+/** Upper bounds (ms) of the latency histogram buckets kept in Lua (lua/includes/health.lua). */
+const LATENCY_BOUNDS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
+
+function latencyPercentile(
+  hash: Record<string, string>,
+  samples: number,
+  q: number,
+): number | null {
+  if (samples === 0) return null;
+  let seen = 0;
+  for (const bound of LATENCY_BOUNDS_MS) {
+    seen += num(hash[`lat:${bound}`]);
+    if (seen >= q * samples) return bound;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+export function proxyHealthFromHash(hash: Record<string, string>, score: number): ProxyHealth {
+  const successes = num(hash.successes);
+  const failures = num(hash.failures);
+  const samples = num(hash.latencyCount);
+  const failuresByCategory: Partial<Record<ErrorCategory, number>> = {};
+  for (const category of ERROR_CATEGORIES) {
+    const count = num(hash[`fail:${category}`]);
+    if (count > 0) failuresByCategory[category] = count;
+  }
+  return {
+    proxyId: hash.id as string,
+    status: hash.status === 'disabled' ? 'disabled' : 'active',
+    circuit: (hash.circuit ?? 'closed') as CircuitState,
+    requests: num(hash.requests),
+    successes,
+    failures,
+    failuresByCategory,
+    rateLimits: num(hash.rateLimits),
+    consecutiveFailures: num(hash.consecutiveFailures),
+    successRate: successes + failures === 0 ? null : successes / (successes + failures),
+    latency: {
+      samples,
+      meanMs: samples === 0 ? null : num(hash.latencySumMs) / samples,
+      p50Ms: latencyPercentile(hash, samples, 0.5),
+      p95Ms: latencyPercentile(hash, samples, 0.95),
+    },
+    lastSuccessAt: timeOrNull(hash.lastSuccessAt),
+    lastFailureAt: timeOrNull(hash.lastFailureAt),
+    usageCount: num(hash.usageCount),
+    score,
+  };
+}
+
+export function sessionStateFromHash(hash: Record<string, string>): SessionState {
+  return {
+    id: hash.id as string,
+    proxyId: hash.proxyId as string,
+    status: hash.status === 'active' ? 'active' : 'disabled',
+    disabledReason: hash.disabledReason ?? null,
+    data: hash.data ?? '',
+    usageCount: num(hash.usageCount),
+    consecutiveFailures: num(hash.consecutiveFailures),
+    createdAt: num(hash.createdAt),
+    lastUsedAt: num(hash.lastUsedAt),
+    leased: hash.leaseId !== undefined,
+  };
+}
+
+const NUMERIC_LOG_FIELDS = new Set(['at', 'statusCode', 'latencyMs']);
+
+export function errorLogEntryFromStream(id: string, flat: string[]): ErrorLogEntry {
+  const entry: Record<string, string | number> = { id };
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i] as string;
+    const value = flat[i + 1] as string;
+    entry[field] = NUMERIC_LOG_FIELDS.has(field) ? Number(value) : value;
+  }
+  return entry as unknown as ErrorLogEntry;
 }

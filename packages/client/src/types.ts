@@ -1,4 +1,11 @@
-import type { ProxyFilters, ProxyLabels, ProxyProtocol, SelectorStrategy } from '@leasehold/core';
+import type {
+  ErrorCategory,
+  Outcome,
+  ProxyFilters,
+  ProxyLabels,
+  ProxyProtocol,
+  SelectorStrategy,
+} from '@leasehold/core';
 
 /** The proxy a lease hands out, with its credentials (percent-decoded) to use it. */
 export interface LeasedProxy {
@@ -36,6 +43,10 @@ export interface Lease {
   expiresAt: number;
   /** Strictly increases for each new lease of the same proxy (a pool-wide sequence). */
   fencingToken: number;
+  /** The sticky session leased with the proxy, when asked for. */
+  session?: { id: string; data: string };
+  /** The scope (e.g. a domain) the lease was taken under. */
+  scope?: string;
 }
 
 export interface PoolStats {
@@ -49,6 +60,91 @@ export interface PoolStats {
   leasedProxies: number;
   /** Live leases. */
   totalLeases: number;
+  /** Proxies whose circuit is open now. */
+  openCircuits: number;
+  /** Live (active) sessions. */
+  liveSessions: number;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export interface ProxyState {
+  proxyId: string;
+  status: 'active' | 'disabled';
+  circuit: CircuitState;
+  consecutiveFailures: number;
+  /** Circuit openings in a row (the cooldown doubles with each). */
+  opens: number;
+  activeLeases: number;
+  maxConcurrency: number | undefined;
+  /** Server epoch ms until which a rate limit rests the proxy, or null. */
+  rateLimitedUntil: number | null;
+  /** Server epoch ms at which an open circuit turns half-open, or null. */
+  cooldownUntil: number | null;
+  /** A half-open proxy's probe lease is out. */
+  probeInFlight: boolean;
+  /** Leases ever taken. */
+  usageCount: number;
+  lastLeasedAt: number | null;
+}
+
+export interface ProxyHealth {
+  proxyId: string;
+  status: 'active' | 'disabled';
+  circuit: CircuitState;
+  requests: number;
+  successes: number;
+  failures: number;
+  failuresByCategory: Partial<Record<ErrorCategory, number>>;
+  rateLimits: number;
+  consecutiveFailures: number;
+  /** successes / (successes + failures); null before any. Rate limits are not failures. */
+  successRate: number | null;
+  /** Mean, and p50/p95 as the upper bound of their histogram bucket (ms); null before any. */
+  latency: { samples: number; meanMs: number | null; p50Ms: number | null; p95Ms: number | null };
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  usageCount: number;
+  /** 0..1: 60% success rate, 20% recency of last success, 20% latency; open circuit ×0.1. */
+  score: number;
+}
+
+export interface SessionState {
+  id: string;
+  proxyId: string;
+  status: 'active' | 'disabled';
+  /** Why it was disabled: auth, blocked, consecutive_failures, max_usage, max_age, proxy_disabled … */
+  disabledReason: string | null;
+  data: string;
+  usageCount: number;
+  consecutiveFailures: number;
+  createdAt: number;
+  lastUsedAt: number;
+  /** A live lease holds it now. */
+  leased: boolean;
+}
+
+export interface ErrorLogEntry {
+  /** Stream entry id (time-ordered). */
+  id: string;
+  type: 'failure' | 'transition' | 'lease_expired';
+  /** Server epoch ms. */
+  at: number;
+  pool: string;
+  proxyId?: string;
+  sessionId?: string;
+  leaseId?: string;
+  consumer?: string;
+  category?: ErrorCategory;
+  statusCode?: number;
+  message?: string;
+  latencyMs?: number;
+  scope?: string;
+  /** Transitions: what changed, from, to and why (e.g. circuit closed → open). */
+  subject?: 'proxy' | 'session';
+  from?: string;
+  to?: string;
+  reason?: string;
 }
 
 export interface ReleaseResult {
@@ -71,6 +167,7 @@ export interface AcquireEvent {
 export interface ReleaseEvent {
   lease: Lease;
   pool: string;
+  outcome: Outcome | undefined;
   result: ReleaseResult;
   /** How long the lease was held (server time); undefined when nothing was released. */
   leaseDurationMs: number | undefined;

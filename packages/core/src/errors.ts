@@ -12,6 +12,9 @@ export type LeaseholdErrorCode =
   | 'LEASE_NOT_FOUND'
   | 'LEASE_EXPIRED'
   | 'NO_PROXY_AVAILABLE'
+  | 'SESSION_NOT_FOUND'
+  | 'SESSION_DISABLED'
+  | 'SESSION_PROXY_UNAVAILABLE'
   | 'SCRIPT_FAILED';
 
 export interface LeaseholdErrorDetails {
@@ -103,6 +106,40 @@ export class NoProxyAvailableError extends LeaseholdError {
       field: 'pool',
       hint: 'Use waitMs, acquireProxyWithRetry, or add proxies / raise maxConcurrency',
     });
+  }
+}
+
+export class SessionNotFoundError extends LeaseholdError {
+  constructor(sessionId: string) {
+    super('SESSION_NOT_FOUND', `Session ${sessionId} does not exist (or its record expired)`, {
+      field: 'session.id',
+      hint: 'Acquire with session: true to start a new session',
+    });
+  }
+}
+
+export class SessionDisabledError extends LeaseholdError {
+  readonly reason: string;
+
+  constructor(sessionId: string, reason: string) {
+    super('SESSION_DISABLED', `Session ${sessionId} is disabled (${reason})`, {
+      field: 'session.id',
+      hint: 'Start a new session with session: true, or re-enable it with transitionSessionState',
+    });
+    this.reason = reason;
+  }
+}
+
+export class SessionProxyUnavailableError extends LeaseholdError {
+  constructor(sessionId: string) {
+    super(
+      'SESSION_PROXY_UNAVAILABLE',
+      `Session ${sessionId} cannot be re-enabled: its proxy is gone or disabled`,
+      {
+        field: 'sessionId',
+        hint: 'Re-enable the proxy first, or start a new session',
+      },
+    );
   }
 }
 

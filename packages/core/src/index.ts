@@ -9,6 +9,9 @@ export {
   ProxyBusyError,
   ProxyNotFoundError,
   ScriptFailedError,
+  SessionDisabledError,
+  SessionNotFoundError,
+  SessionProxyUnavailableError,
   ValidationError,
 } from './errors.js';
 export {
@@ -21,6 +24,12 @@ export {
   tagSetSuffix,
 } from './keys.js';
 export {
+  type ClassifiedOutcome,
+  type ClassifyInput,
+  classifyOutcome,
+  parseRetryAfter,
+} from './outcomes.js';
+export {
   type ParsedProxyUrl,
   PROXY_PROTOCOLS,
   type ProxyProtocol,
@@ -32,6 +41,10 @@ export {
   type AcquireOptions,
   AcquireOptionsSchema,
   consumerSchema,
+  ERROR_CATEGORIES,
+  type ErrorCategory,
+  type ErrorLogQuery,
+  ErrorLogQuerySchema,
   extendSecondsSchema,
   type FilterClause,
   FilterClauseSchema,
@@ -39,6 +52,8 @@ export {
   type LabelName,
   type ListProxiesOptions,
   ListProxiesOptionsSchema,
+  type Outcome,
+  OutcomeSchema,
   type ParsedAcquireOptions,
   type PoolSettings,
   type PoolSettingsInput,
@@ -56,7 +71,9 @@ export {
   RetryOptionsSchema,
   SELECTOR_STRATEGIES,
   SelectorStrategy,
+  scopeSchema,
   secondsToMs,
+  sessionIdSchema,
 } from './schemas.js';
 export { errorForScriptCode, ScriptCode, type ScriptFailureContext } from './scriptCodes.js';
 export {

@@ -8,11 +8,21 @@
  *   <prefix>:{<pool>}:available:byOrder     zset   leasable proxies by insertion order
  *   <prefix>:{<pool>}:available:byLastUse   zset   leasable proxies by last-use sequence
  *   <prefix>:{<pool>}:available:byLoad      zset   leasable proxies by live lease count
+ *   <prefix>:{<pool>}:available:byHealth    zset   leasable proxies by -health score
+ *   <prefix>:{<pool>}:available:byLatency   zset   leasable proxies by mean latency (ms)
  *   <prefix>:{<pool>}:leaseDeadlines        zset   "<proxyId>:<leaseId>" by expiry (ms)
- *   <prefix>:{<pool>}:proxy:<id>            hash   one proxy: url, labels, state, counters
+ *   <prefix>:{<pool>}:cooldowns             zset   proxies with an open circuit or a rest, by due time
+ *   <prefix>:{<pool>}:errorLog              stream failures, transitions, expiries (capped)
+ *   <prefix>:{<pool>}:sessions              zset   live sessions by creation time
+ *   <prefix>:{<pool>}:idleSessions          zset   live sessions without a lease, by last use
+ *   <prefix>:{<pool>}:proxy:<id>            hash   one proxy: url, labels, state, health counters
  *   <prefix>:{<pool>}:lease:<leaseId>       hash   one live lease (has a TTL)
+ *   <prefix>:{<pool>}:session:<id>          hash   one session: proxy, status, data, usage (has a TTL)
+ *   <prefix>:{<pool>}:proxySessions:<id>    set    live sessions bound to a proxy
  *   <prefix>:{<pool>}:label:<name>:<value>  set    proxy ids carrying that label value
  *   <prefix>:{<pool>}:tag:<tag>             set    proxy ids carrying that tag
+ *   <prefix>:{<pool>}:scope:<scope>:rest    zset   proxies resting for that scope, by end (TTL)
+ *   <prefix>:{<pool>}:scope:<scope>:load    hash   live leases per proxy under that scope (TTL)
  */
 
 export const DEFAULT_PREFIX = 'lh';
@@ -24,7 +34,13 @@ export interface PoolKeys {
   availableByOrder: string;
   availableByLastUse: string;
   availableByLoad: string;
+  availableByHealth: string;
+  availableByLatency: string;
   leaseDeadlines: string;
+  cooldowns: string;
+  errorLog: string;
+  sessions: string;
+  idleSessions: string;
 }
 
 export type PoolKeyName = keyof PoolKeys;
@@ -35,7 +51,13 @@ export const POOL_KEY_NAMES: readonly PoolKeyName[] = [
   'availableByOrder',
   'availableByLastUse',
   'availableByLoad',
+  'availableByHealth',
+  'availableByLatency',
   'leaseDeadlines',
+  'cooldowns',
+  'errorLog',
+  'sessions',
+  'idleSessions',
 ];
 
 export class KeySchema {
@@ -63,7 +85,13 @@ export class KeySchema {
       availableByOrder: `${p}available:byOrder`,
       availableByLastUse: `${p}available:byLastUse`,
       availableByLoad: `${p}available:byLoad`,
+      availableByHealth: `${p}available:byHealth`,
+      availableByLatency: `${p}available:byLatency`,
       leaseDeadlines: `${p}leaseDeadlines`,
+      cooldowns: `${p}cooldowns`,
+      errorLog: `${p}errorLog`,
+      sessions: `${p}sessions`,
+      idleSessions: `${p}idleSessions`,
     };
   }
 
@@ -73,6 +101,14 @@ export class KeySchema {
 
   lease(pool: string, leaseId: string): string {
     return `${this.poolPrefix(pool)}lease:${leaseId}`;
+  }
+
+  session(pool: string, sessionId: string): string {
+    return `${this.poolPrefix(pool)}session:${sessionId}`;
+  }
+
+  scopeRest(pool: string, scope: string): string {
+    return `${this.poolPrefix(pool)}scope:${scope}:rest`;
   }
 
   label(pool: string, name: string, value: string): string {

@@ -10,6 +10,9 @@ export const SelectorStrategy = {
   FIRST_AVAILABLE: 'first-available',
   LEAST_USED: 'least-used',
   ROUND_ROBIN: 'round-robin',
+  WEIGHTED_RANDOM: 'weighted-random',
+  HEALTHIEST: 'healthiest',
+  LOWEST_LATENCY: 'lowest-latency',
 } as const;
 export type SelectorStrategy = (typeof SelectorStrategy)[keyof typeof SelectorStrategy];
 export const SELECTOR_STRATEGIES = Object.values(SelectorStrategy) as [
@@ -58,6 +61,21 @@ export const PoolSettingsSchema = z
       })
       .strict()
       .default({ baseSeconds: 60, maxSeconds: 1920, jitter: false }),
+    /** Circuit openings in a row after which a proxy is disabled for good; off when absent. */
+    disableAfterOpens: z.int().min(1).optional(),
+    /** Live sessions a pool may hold (proxy+session pairs). */
+    maxSessions: z.int().min(1).default(1000),
+    session: z
+      .object({
+        maxUsageCount: z.int().min(1).default(50),
+        maxAgeSeconds: positiveSeconds.default(3000),
+      })
+      .strict()
+      .default({ maxUsageCount: 50, maxAgeSeconds: 3000 }),
+    /** Leases of one proxy under one scope at once; no cap when absent. */
+    scopeMaxConcurrency: z.int().min(1).optional(),
+    /** Entries kept in the pool's Redis error-log stream (approximate cap). */
+    errorLogMaxLength: z.int().min(100).max(1_000_000).default(10_000),
   })
   .strict()
   .refine((p) => p.cooldown.maxSeconds >= p.cooldown.baseSeconds, {
@@ -110,6 +128,17 @@ export const consumerSchema = z
   .max(128)
   .regex(/^[^\n\r]*$/, 'must be one line');
 
+/** A scope is usually a domain: blocks and rate limits under it rest a proxy for it alone. */
+export const scopeSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[^\s{}]+$/, 'must have no spaces or braces');
+
+export const sessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be 1-128 characters of letters, digits, _ . -');
+
 export const AcquireOptionsSchema = z
   .object({
     pool: poolName,
@@ -117,10 +146,62 @@ export const AcquireOptionsSchema = z
     durationSeconds: positiveSeconds.optional(),
     selector: z.enum(SELECTOR_STRATEGIES).optional(),
     filters: ProxyFiltersSchema.optional(),
+    /** true: lease a usable session with its proxy (or start one); { id }: resume that one. */
+    session: z.union([z.literal(true), z.object({ id: sessionIdSchema }).strict()]).optional(),
+    scope: scopeSchema.optional(),
   })
   .strict();
 export type AcquireOptions = z.input<typeof AcquireOptionsSchema>;
 export type ParsedAcquireOptions = z.output<typeof AcquireOptionsSchema>;
+
+export const ERROR_CATEGORIES = [
+  'network',
+  'timeout',
+  'auth',
+  'blocked',
+  'rate_limit',
+  'server',
+  'unknown',
+] as const;
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+const latencyMs = z.number().finite().min(0).max(3_600_000);
+/** Opaque session blob (cookies); capped so one bad caller cannot bloat Redis. */
+const sessionData = z.string().max(64 * 1024);
+
+export const OutcomeSchema = z.discriminatedUnion('ok', [
+  z
+    .object({
+      ok: z.literal(true),
+      latencyMs: latencyMs.optional(),
+      sessionData: sessionData.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ok: z.literal(false),
+      error: z.enum(ERROR_CATEGORIES),
+      statusCode: z.int().min(100).max(599).optional(),
+      retryAfterMs: z.number().finite().min(0).max(86_400_000).optional(),
+      message: z.string().max(1000).optional(),
+      latencyMs: latencyMs.optional(),
+      sessionData: sessionData.optional(),
+    })
+    .strict(),
+]);
+export type Outcome = z.input<typeof OutcomeSchema>;
+
+export const ErrorLogQuerySchema = z
+  .object({
+    proxyId: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, 'must be a 16-digit hex proxy id')
+      .optional(),
+    sessionId: sessionIdSchema.optional(),
+    limit: z.int().min(1).max(10_000).default(100),
+  })
+  .strict();
+export type ErrorLogQuery = z.input<typeof ErrorLogQuerySchema>;
 
 export const RetryOptionsSchema = z
   .object({

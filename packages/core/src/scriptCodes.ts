@@ -6,6 +6,9 @@ import {
   ProxyBusyError,
   ProxyNotFoundError,
   ScriptFailedError,
+  SessionDisabledError,
+  SessionNotFoundError,
+  SessionProxyUnavailableError,
 } from './errors.js';
 
 /**
@@ -21,6 +24,9 @@ export const ScriptCode = {
   LEASE_EXPIRED: -3,
   PROXY_NOT_FOUND: -4,
   PROXY_BUSY: -5,
+  SESSION_NOT_FOUND: -6,
+  SESSION_DISABLED: -7,
+  SESSION_PROXY_UNAVAILABLE: -8,
 } as const;
 
 export interface ScriptFailureContext {
@@ -29,6 +35,8 @@ export interface ScriptFailureContext {
   proxyId?: string;
   leaseId?: string;
   activeLeases?: number;
+  sessionId?: string;
+  reason?: string;
 }
 
 export function errorForScriptCode(code: number, ctx: ScriptFailureContext): LeaseholdError {
@@ -43,6 +51,12 @@ export function errorForScriptCode(code: number, ctx: ScriptFailureContext): Lea
       return new ProxyNotFoundError(ctx.pool, ctx.proxyId ?? '(unknown)');
     case ScriptCode.PROXY_BUSY:
       return new ProxyBusyError(ctx.pool, ctx.proxyId ?? '(unknown)', ctx.activeLeases ?? 0);
+    case ScriptCode.SESSION_NOT_FOUND:
+      return new SessionNotFoundError(ctx.sessionId ?? '(unknown)');
+    case ScriptCode.SESSION_DISABLED:
+      return new SessionDisabledError(ctx.sessionId ?? '(unknown)', ctx.reason ?? 'disabled');
+    case ScriptCode.SESSION_PROXY_UNAVAILABLE:
+      return new SessionProxyUnavailableError(ctx.sessionId ?? '(unknown)');
     default:
       return new ScriptFailedError(ctx.script, code);
   }

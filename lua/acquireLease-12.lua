@@ -1,0 +1,125 @@
+--[[
+  Lease one proxy of a pool (optionally with a sticky session): reclaim a bounded batch of
+  expired leases and due cooldowns, pick the best available proxy for the selector,
+  filter and scope, take one unit of its capacity and record the lease with a server-time
+  deadline and a fencing token. All in one atomic step.
+
+  Input:
+    KEYS[1] pool                (hash) settings and live counters of the pool
+    KEYS[2] proxies             (zset) every proxy id by insertion order
+    KEYS[3] availableByOrder    (zset) leasable proxies by insertion order   (first-available)
+    KEYS[4] availableByLastUse  (zset) leasable proxies by last-use sequence (round-robin)
+    KEYS[5] availableByLoad     (zset) leasable proxies by live lease count  (least-used)
+    KEYS[6] availableByHealth   (zset) leasable proxies by -health score     (healthiest)
+    KEYS[7] availableByLatency  (zset) leasable proxies by mean latency      (lowest-latency)
+    KEYS[8] leaseDeadlines      (zset) "<proxyId>:<leaseId>" by expiry time (ms)
+    KEYS[9] cooldowns           (zset) proxies with an open circuit or a rest, by due time
+    KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
+    KEYS[11] sessions           (zset) live sessions by creation time
+    KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+
+    ARGV[1] key prefix of the pool, e.g. "lh:{latam}:"
+    ARGV[2] lease id (unique, chosen by the client)
+    ARGV[3] consumer
+    ARGV[4] lease duration in ms, or '' for the pool's leaseMs
+    ARGV[5] selector, or '' for the pool's default
+    ARGV[6] compiled filter JSON (see includes/pickProxy), or '' for none
+    ARGV[7] how many expired leases / due cooldowns to process first, at most
+    ARGV[8] '1' to append pool stats to the reply
+    ARGV[9] scope (e.g. a domain), or ''
+    ARGV[10] session mode: '' none, 'new' any usable session (or a new one), 'resume'
+    ARGV[11] session id: for 'new' the id a created session gets; for 'resume' the one to resume
+    ARGV[12] random number in [0, 1) for weighted-random
+
+  Output:
+    { -1 } the pool does not exist
+    { -6 } the session to resume does not exist
+    { -7, reason } the session to resume is disabled
+    { 0, stats } no proxy (or no session) is available now
+    { 1, stats, leaseId, proxyId, fencingToken, acquiredAt, expiresAt, proxyHashFlat,
+      { sessionId, sessionData } or {} }
+    stats = {} unless ARGV[8] is '1'; see includes/leases poolStats.
+]]
+local rcall = redis.call
+--- @include "includes/cooldowns"
+--- @include "includes/sessions"
+
+local ctx = poolContext(KEYS, ARGV[1])
+local settings = poolSettings(ctx)
+if not settings then
+  return { -1 }
+end
+local leaseId, consumer = ARGV[2], ARGV[3]
+local wantStats = ARGV[8] == '1'
+local batch = tonumber(ARGV[7])
+reclaimExpired(ctx, batch)
+recoverDueCooldowns(ctx, batch)
+
+local scope = nil
+if ARGV[9] ~= '' then
+  scope = { restKey = scopeKey(ctx, ARGV[9], 'rest'), loadKey = scopeKey(ctx, ARGV[9], 'load'),
+    cap = settings.scopeMaxConcurrency, now = ctx.now }
+end
+local filter = compileFilter(ARGV[6], scope)
+local selector = ARGV[5] ~= '' and ARGV[5] or settings.selector
+local INDEX_OF_SELECTOR = { ['first-available'] = 1, ['round-robin'] = 2, ['least-used'] = 3,
+  healthiest = 4, ['lowest-latency'] = 5 }
+
+local function pickBySelector()
+  if selector == 'weighted-random' then
+    local sampled = pickWeightedRandom(ctx.prefix, ctx.available[1], ctx.available[4], filter,
+      tonumber(ARGV[12]) or 0)
+    -- An empty sample (a sparse filter) falls back to an exact search by health.
+    return sampled or pickProxy(ctx.prefix, ctx.available[4], filter, false)
+  end
+  local index = INDEX_OF_SELECTOR[selector] or 2
+  return pickProxy(ctx.prefix, ctx.available[index], filter, index == 2 or index == 3)
+end
+
+local proxyId, sessionId = nil, nil
+if ARGV[10] == 'resume' then
+  sessionId = ARGV[11]
+  local f = rcall('HMGET', sessionKey(ctx, sessionId), 'status', 'proxyId', 'createdAt',
+    'leaseId', 'disabledReason')
+  if not f[1] then
+    return { -6 }
+  end
+  if f[1] ~= 'active' then
+    return { -7, f[5] or 'disabled' }
+  end
+  if retireIfTooOld(ctx, sessionId, tonumber(f[3])) then
+    return { -7, 'max_age' }
+  end
+  local held = f[4] and rcall('ZSCORE', ctx.deadlines, leaseMember(f[2], f[4]))
+  if (held and tonumber(held) > ctx.now) or not proxyUsableFor(ctx, f[2], filter) then
+    return { 0, poolStatsIf(ctx, wantStats) }
+  end
+  proxyId = f[2]
+elseif ARGV[10] == 'new' then
+  sessionId, proxyId = pickIdleSession(ctx, filter)
+  if not sessionId then
+    if rcall('ZCARD', ctx.sessions) >= settings.maxSessions then
+      return { 0, poolStatsIf(ctx, wantStats) }
+    end
+    proxyId = pickBySelector()
+    if proxyId then
+      sessionId = ARGV[11]
+      createSession(ctx, sessionId, proxyId)
+    end
+  end
+else
+  proxyId = pickBySelector()
+end
+if not proxyId then
+  return { 0, poolStatsIf(ctx, wantStats) }
+end
+
+local durationMs = ARGV[4] ~= '' and tonumber(ARGV[4]) or settings.leaseMs
+local token, expiresAt = takeLease(ctx, { id = leaseId, proxyId = proxyId, consumer = consumer,
+  durationMs = durationMs, scope = scope and ARGV[9], sessionId = sessionId })
+local session = {}
+if sessionId then
+  session = { sessionId, rcall('HGET', sessionKey(ctx, sessionId), 'data') or '' }
+end
+return { 1, poolStatsIf(ctx, wantStats), leaseId, proxyId, token, ctx.now, expiresAt,
+  rcall('HGETALL', proxyKey(ctx, proxyId)), session }

@@ -1,0 +1,51 @@
+--- @include "includes/poolContext"
+
+-- Put a proxy into, or take it out of, the five "available" indexes, from its own state.
+-- Leasable = status active, below its cap (0 = none), circuit not open, not resting after
+-- a rate limit, and, when half-open, no probe lease out yet (one probe at a time).
+local AVAILABILITY_FIELDS = { 'status', 'activeLeases', 'maxConcurrency', 'order',
+  'lastUsedSeq', 'circuit', 'probeLeaseId', 'rateLimitedUntil', 'healthScore',
+  'latencySumMs', 'latencyCount' }
+
+local function refreshAvailability(ctx, proxyId)
+  local f = rcall('HMGET', proxyKey(ctx, proxyId), unpack(AVAILABILITY_FIELDS))
+  local leases = tonumber(f[2]) or 0
+  local cap = tonumber(f[3]) or 0
+  local circuit = f[6] or 'closed'
+  local leasable = f[1] == 'active' and (cap == 0 or leases < cap) and circuit ~= 'open'
+    and (tonumber(f[8]) or 0) <= ctx.now and not (circuit == 'half-open' and f[7])
+  local a = ctx.available
+  if leasable then
+    local count = tonumber(f[11]) or 0
+    -- Unmeasured proxies sort first for lowest-latency, so they get measured.
+    local meanLatency = count > 0 and (tonumber(f[10]) / count) or 0
+    rcall('ZADD', a[1], f[4], proxyId)
+    rcall('ZADD', a[2], f[5], proxyId)
+    rcall('ZADD', a[3], leases, proxyId)
+    rcall('ZADD', a[4], -(tonumber(f[9]) or 0.5), proxyId)
+    rcall('ZADD', a[5], meanLatency, proxyId)
+  else
+    for i = 1, 5 do
+      rcall('ZREM', a[i], proxyId)
+    end
+  end
+end
+
+-- Keep the proxy's entry in the cooldowns index at its next due time: the end of an open
+-- circuit's cooldown or of a rate-limit rest, whichever comes first.
+local function scheduleRecovery(ctx, proxyId)
+  local f = rcall('HMGET', proxyKey(ctx, proxyId), 'circuit', 'cooldownUntil', 'rateLimitedUntil')
+  local due = nil
+  if f[1] == 'open' then
+    due = tonumber(f[2])
+  end
+  local rest = tonumber(f[3])
+  if rest and rest > 0 and (due == nil or rest < due) then
+    due = rest
+  end
+  if due then
+    rcall('ZADD', ctx.cooldowns, due, proxyId)
+  else
+    rcall('ZREM', ctx.cooldowns, proxyId)
+  end
+end

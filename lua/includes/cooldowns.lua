@@ -1,0 +1,27 @@
+--- @include "includes/transitions"
+
+-- Bring back at most `limit` proxies whose cooldown is due: an open circuit becomes
+-- half-open (one probe), a finished rate-limit rest is lifted. Run lazily inside acquire
+-- and by the worker, so idle pools recover too.
+local function recoverDueCooldowns(ctx, limit)
+  local due = rcall('ZRANGE', ctx.cooldowns, '-inf', ctx.now, 'BYSCORE', 'LIMIT', 0, limit)
+  for _, proxyId in ipairs(due) do
+    local key = proxyKey(ctx, proxyId)
+    local f = rcall('HMGET', key, 'circuit', 'cooldownUntil', 'rateLimitedUntil', 'status')
+    if not f[4] then
+      rcall('ZREM', ctx.cooldowns, proxyId)
+    else
+      if f[1] == 'open' and (tonumber(f[2]) or 0) <= ctx.now then
+        rcall('HDEL', key, 'cooldownUntil')
+        setCircuit(ctx, proxyId, 'half-open', 'cooldown_elapsed')
+        storeHealthScore(key, ctx.now)
+      end
+      if f[3] and tonumber(f[3]) <= ctx.now then
+        rcall('HDEL', key, 'rateLimitedUntil')
+      end
+      scheduleRecovery(ctx, proxyId)
+      refreshAvailability(ctx, proxyId)
+    end
+  end
+  return #due
+end

@@ -1,0 +1,140 @@
+--- @include "includes/transitions"
+--- @include "includes/leaseMember"
+
+-- Lease records outlive their deadline a little so a late release can still be explained.
+local LEASE_RECORD_GRACE_MS = 3600000
+
+local function scopeKey(ctx, scope, what)
+  return ctx.prefix .. 'scope:' .. scope .. ':' .. what
+end
+
+-- Keep a scope's keys alive while they matter, then let them expire by themselves.
+local function touchScopeKey(ctx, key, untilMs)
+  local ttl = rcall('PTTL', key)
+  local wanted = untilMs - ctx.now + LEASE_RECORD_GRACE_MS
+  if ttl < wanted then
+    rcall('PEXPIRE', key, wanted)
+  end
+end
+
+-- Take one unit of a proxy's capacity for a new lease and record the lease.
+-- lease = { id, proxyId, consumer, durationMs, scope?, sessionId? }; returns token, expiresAt.
+local function takeLease(ctx, lease)
+  local key = proxyKey(ctx, lease.proxyId)
+  local token = rcall('HINCRBY', ctx.key, 'seq', 1)
+  if rcall('HINCRBY', key, 'activeLeases', 1) == 1 then
+    rcall('HINCRBY', ctx.key, 'leasedProxies', 1)
+  end
+  rcall('HINCRBY', key, 'usageCount', 1)
+  rcall('HSET', key, 'lastUsedSeq', token, 'lastLeasedAt', ctx.now)
+  local probe = rcall('HGET', key, 'circuit') == 'half-open'
+  if probe then
+    rcall('HSET', key, 'probeLeaseId', lease.id)
+  end
+  refreshAvailability(ctx, lease.proxyId)
+
+  local expiresAt = ctx.now + lease.durationMs
+  local leaseKey = ctx.prefix .. 'lease:' .. lease.id
+  rcall('HSET', leaseKey, 'proxyId', lease.proxyId, 'consumer', lease.consumer,
+    'acquiredAt', ctx.now, 'expiresAt', expiresAt, 'fencingToken', token)
+  if lease.scope then
+    rcall('HSET', leaseKey, 'scope', lease.scope)
+    local loadKey = scopeKey(ctx, lease.scope, 'load')
+    rcall('HINCRBY', loadKey, lease.proxyId, 1)
+    touchScopeKey(ctx, loadKey, expiresAt)
+  end
+  if lease.sessionId then
+    rcall('HSET', leaseKey, 'sessionId', lease.sessionId)
+    rcall('HSET', sessionKey(ctx, lease.sessionId), 'leaseId', lease.id, 'lastUsedAt', ctx.now)
+    rcall('ZREM', ctx.idleSessions, lease.sessionId)
+  end
+  rcall('PEXPIREAT', leaseKey, expiresAt + LEASE_RECORD_GRACE_MS)
+  rcall('ZADD', ctx.deadlines, expiresAt, leaseMember(lease.proxyId, lease.id))
+  return token, expiresAt
+end
+
+-- The live record of a lease, or nil. Fields: proxyId, consumer, acquiredAt, scope, sessionId.
+local function readLease(ctx, leaseId)
+  local f = rcall('HMGET', ctx.prefix .. 'lease:' .. leaseId, 'proxyId', 'consumer',
+    'acquiredAt', 'scope', 'sessionId')
+  if not f[1] then
+    return nil
+  end
+  return { id = leaseId, proxyId = f[1], consumer = f[2], acquiredAt = tonumber(f[3]),
+    scope = f[4] or nil, sessionId = f[5] or nil }
+end
+
+-- End a lease (released or expired): give its capacity back exactly once. The caller has
+-- already removed its deadline entry, which is what makes this happen once.
+local function endLease(ctx, proxyId, leaseId, lease)
+  rcall('DEL', ctx.prefix .. 'lease:' .. leaseId)
+  if lease and lease.scope then
+    local loadKey = scopeKey(ctx, lease.scope, 'load')
+    if rcall('HINCRBY', loadKey, proxyId, -1) <= 0 then
+      rcall('HDEL', loadKey, proxyId)
+    end
+  end
+  if lease and lease.sessionId then
+    local key = sessionKey(ctx, lease.sessionId)
+    if rcall('HGET', key, 'leaseId') == leaseId then
+      rcall('HDEL', key, 'leaseId')
+      if rcall('HGET', key, 'status') == 'active' then
+        rcall('ZADD', ctx.idleSessions, ctx.now, lease.sessionId)
+      end
+    end
+  end
+  local key = proxyKey(ctx, proxyId)
+  if rcall('EXISTS', key) == 0 then
+    return
+  end
+  local left = rcall('HINCRBY', key, 'activeLeases', -1)
+  if left == 0 then
+    rcall('HINCRBY', ctx.key, 'leasedProxies', -1)
+  elseif left < 0 then
+    -- Cannot happen while every lease ends once; never let a bug go negative.
+    rcall('HSET', key, 'activeLeases', 0)
+  end
+  if rcall('HGET', key, 'probeLeaseId') == leaseId then
+    -- A probe that ended without a verdict: the next caller may probe.
+    rcall('HDEL', key, 'probeLeaseId')
+  end
+  refreshAvailability(ctx, proxyId)
+end
+
+-- Reclaim at most `limit` leases whose deadline has passed; each is logged as lease_expired.
+-- Bounded so that an acquire never pays for a backlog.
+local function reclaimExpired(ctx, limit)
+  local due = rcall('ZRANGE', ctx.deadlines, '-inf', ctx.now, 'BYSCORE', 'LIMIT', 0, limit)
+  for _, member in ipairs(due) do
+    local proxyId, leaseId = splitLeaseMember(member)
+    local lease = readLease(ctx, leaseId)
+    rcall('ZREM', ctx.deadlines, member)
+    logEntry(ctx, { type = 'lease_expired', proxyId = proxyId, leaseId = leaseId,
+      consumer = lease and lease.consumer, sessionId = lease and lease.sessionId,
+      scope = lease and lease.scope })
+    endLease(ctx, proxyId, leaseId, lease)
+  end
+  return #due
+end
+
+-- Live pool counts, all O(1): { totalProxies, activeProxies, availableProxies,
+-- leasedProxies, totalLeases, openCircuits, liveSessions }. Expired leases are never counted as live.
+local function poolStats(ctx)
+  local counters = rcall('HMGET', ctx.key, 'activeProxies', 'leasedProxies')
+  return {
+    rcall('ZCARD', ctx.proxies),
+    tonumber(counters[1]) or 0,
+    rcall('ZCARD', ctx.available[1]),
+    tonumber(counters[2]) or 0,
+    rcall('ZCOUNT', ctx.deadlines, '(' .. ctx.now, '+inf'),
+    tonumber(rcall('HGET', ctx.key, 'openCircuits')) or 0,
+    rcall('ZCARD', ctx.sessions),
+  }
+end
+
+local function poolStatsIf(ctx, wanted)
+  if wanted then
+    return poolStats(ctx)
+  end
+  return {}
+end

@@ -1,0 +1,52 @@
+--- @include "includes/leases"
+--- @include "includes/pickProxy"
+
+-- Sticky sessions: a cookie/data identity bound to one proxy. Keys: session:<id> (hash),
+-- sessions (zset, live sessions by creation time), idleSessions (zset, live sessions with
+-- no lease, by last use), proxySessions:<proxyId> (set).
+
+local IDLE_SESSION_SCAN = 32
+
+-- Retire a session past its age limit; true when it was retired.
+local function retireIfTooOld(ctx, sessionId, createdAt)
+  local settings = poolSettings(ctx)
+  if createdAt + settings.sessionMaxAgeMs <= ctx.now then
+    disableSession(ctx, sessionId, 'max_age')
+    return true
+  end
+  return false
+end
+
+-- A proxy that can take a lease for this session now (available, and the filter/scope
+-- agree); proxyMatches is skipped when there is no filter at all.
+local function proxyUsableFor(ctx, proxyId, filter)
+  if not rcall('ZSCORE', ctx.available[1], proxyId) then
+    return false
+  end
+  return filter == nil or proxyMatches(ctx.prefix, proxyId, filter)
+end
+
+-- The least recently used idle session whose proxy can be leased now, or nil.
+local function pickIdleSession(ctx, filter)
+  local candidates = rcall('ZRANGE', ctx.idleSessions, 0, IDLE_SESSION_SCAN - 1)
+  for _, sessionId in ipairs(candidates) do
+    local f = rcall('HMGET', sessionKey(ctx, sessionId), 'proxyId', 'createdAt', 'status')
+    if f[3] ~= 'active' then
+      rcall('ZREM', ctx.idleSessions, sessionId)
+    elseif not retireIfTooOld(ctx, sessionId, tonumber(f[2])) and proxyUsableFor(ctx, f[1], filter) then
+      return sessionId, f[1]
+    end
+  end
+  return nil
+end
+
+local function createSession(ctx, sessionId, proxyId)
+  local settings = poolSettings(ctx)
+  local key = sessionKey(ctx, sessionId)
+  rcall('HSET', key, 'id', sessionId, 'proxyId', proxyId, 'status', 'active',
+    'createdAt', ctx.now, 'lastUsedAt', ctx.now, 'usageCount', 0, 'consecutiveFailures', 0,
+    'data', '')
+  rcall('PEXPIRE', key, settings.sessionMaxAgeMs + SESSION_RECORD_TTL_MS)
+  rcall('ZADD', ctx.sessions, ctx.now, sessionId)
+  rcall('SADD', ctx.prefix .. 'proxySessions:' .. proxyId, sessionId)
+end

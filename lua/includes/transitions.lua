@@ -1,0 +1,125 @@
+--- @include "includes/poolContext"
+--- @include "includes/errorLog"
+--- @include "includes/health"
+--- @include "includes/availability"
+
+-- State changes of proxies and sessions. Each one is logged with its reason.
+
+-- Retire a session: disabled for good, out of every index; the record stays a day so a
+-- resume attempt can be told why.
+local SESSION_RECORD_TTL_MS = 86400000
+
+local function disableSession(ctx, sessionId, reason)
+  local key = sessionKey(ctx, sessionId)
+  local f = rcall('HMGET', key, 'status', 'proxyId')
+  if f[1] ~= 'active' then
+    return false
+  end
+  rcall('HSET', key, 'status', 'disabled', 'disabledReason', reason, 'disabledAt', ctx.now)
+  rcall('ZREM', ctx.sessions, sessionId)
+  rcall('ZREM', ctx.idleSessions, sessionId)
+  if f[2] then
+    rcall('SREM', ctx.prefix .. 'proxySessions:' .. f[2], sessionId)
+  end
+  rcall('PEXPIRE', key, SESSION_RECORD_TTL_MS)
+  logTransition(ctx, 'session', f[2], sessionId, 'active', 'disabled', reason)
+  return true
+end
+
+local function enableSession(ctx, sessionId, reason)
+  local key = sessionKey(ctx, sessionId)
+  local f = rcall('HMGET', key, 'status', 'proxyId', 'createdAt', 'leaseId')
+  if f[1] ~= 'disabled' then
+    return false
+  end
+  local settings = poolSettings(ctx)
+  rcall('HSET', key, 'status', 'active', 'consecutiveFailures', 0)
+  rcall('HDEL', key, 'disabledReason', 'disabledAt')
+  rcall('ZADD', ctx.sessions, f[3], sessionId)
+  if not f[4] then
+    rcall('ZADD', ctx.idleSessions, ctx.now, sessionId)
+  end
+  rcall('SADD', ctx.prefix .. 'proxySessions:' .. f[2], sessionId)
+  rcall('PEXPIRE', key, math.max(1, tonumber(f[3]) + settings.sessionMaxAgeMs - ctx.now) + SESSION_RECORD_TTL_MS)
+  logTransition(ctx, 'session', f[2], sessionId, 'disabled', 'active', reason)
+  return true
+end
+
+local function setCircuit(ctx, proxyId, to, reason)
+  local key = proxyKey(ctx, proxyId)
+  local from = rcall('HGET', key, 'circuit') or 'closed'
+  if from == to then
+    return
+  end
+  rcall('HSET', key, 'circuit', to)
+  -- The pool keeps a live count of open circuits for its stats.
+  if to == 'open' then
+    rcall('HINCRBY', ctx.key, 'openCircuits', 1)
+  elseif from == 'open' then
+    rcall('HINCRBY', ctx.key, 'openCircuits', -1)
+  end
+  logTransition(ctx, 'proxy', proxyId, nil, from, to, reason)
+end
+
+-- A fresh start: circuit closed, failure and rate-limit streaks cleared.
+local function resetCircuit(ctx, proxyId, reason)
+  local key = proxyKey(ctx, proxyId)
+  setCircuit(ctx, proxyId, 'closed', reason)
+  rcall('HSET', key, 'consecutiveFailures', 0, 'opens', 0, 'rateLimitStreak', 0)
+  rcall('HDEL', key, 'cooldownUntil', 'rateLimitedUntil', 'probeLeaseId')
+end
+
+-- Operator-level status. Disabling retires the proxy's sessions with it; re-enabling (only
+-- ever by a transition) starts it afresh with a closed circuit.
+local function setProxyStatus(ctx, proxyId, status, reason)
+  local key = proxyKey(ctx, proxyId)
+  local current = rcall('HGET', key, 'status')
+  if not current then
+    return false
+  end
+  if current == status then
+    return false
+  end
+  rcall('HSET', key, 'status', status)
+  if status == 'disabled' then
+    rcall('HINCRBY', ctx.key, 'activeProxies', -1)
+    local setKey = ctx.prefix .. 'proxySessions:' .. proxyId
+    for _, sessionId in ipairs(rcall('SMEMBERS', setKey)) do
+      disableSession(ctx, sessionId, 'proxy_disabled')
+    end
+  else
+    rcall('HINCRBY', ctx.key, 'activeProxies', 1)
+  end
+  logTransition(ctx, 'proxy', proxyId, nil, current, status, reason)
+  if status == 'active' then
+    resetCircuit(ctx, proxyId, reason)
+  end
+  storeHealthScore(key, ctx.now)
+  scheduleRecovery(ctx, proxyId)
+  refreshAvailability(ctx, proxyId)
+  return true
+end
+
+-- Cooldown before a retry: base * 2^n, capped, with full jitter when the pool enables it.
+-- `random` in [0, 1) comes from the caller, so the script stays deterministic.
+local function cooldownMs(settings, n, random)
+  local ms = math.min(settings.cooldownBaseMs * (2 ^ n), settings.cooldownMaxMs)
+  if settings.cooldownJitter then
+    ms = ms * random
+  end
+  return math.max(1, math.floor(ms))
+end
+
+-- Open the circuit for the doubled cooldown; maybe disable the proxy for good.
+local function openCircuit(ctx, proxyId, reason, random)
+  local settings = poolSettings(ctx)
+  local key = proxyKey(ctx, proxyId)
+  local opens = rcall('HINCRBY', key, 'opens', 1)
+  local ms = cooldownMs(settings, opens - 1, random)
+  rcall('HSET', key, 'cooldownUntil', ctx.now + ms)
+  rcall('HDEL', key, 'probeLeaseId')
+  setCircuit(ctx, proxyId, 'open', reason)
+  if settings.disableAfterOpens > 0 and opens >= settings.disableAfterOpens then
+    setProxyStatus(ctx, proxyId, 'disabled', 'circuit_opened_' .. opens .. '_times')
+  end
+end
