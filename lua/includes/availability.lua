@@ -32,9 +32,15 @@ local function refreshAvailability(ctx, proxyId)
 end
 
 -- Keep the proxy's entry in the cooldowns index at its next due time: the end of an open
--- circuit's cooldown or of a rate-limit rest, whichever comes first.
+-- circuit's cooldown or of a rate-limit rest, whichever comes first. A disabled proxy has
+-- nothing to recover until a person re-enables it.
 local function scheduleRecovery(ctx, proxyId)
-  local f = rcall('HMGET', proxyKey(ctx, proxyId), 'circuit', 'cooldownUntil', 'rateLimitedUntil')
+  local f = rcall('HMGET', proxyKey(ctx, proxyId), 'circuit', 'cooldownUntil', 'rateLimitedUntil',
+    'status')
+  if f[4] ~= 'active' then
+    rcall('ZREM', ctx.cooldowns, proxyId)
+    return
+  end
   local due = nil
   if f[1] == 'open' then
     due = tonumber(f[2])

@@ -8,7 +8,7 @@ local function recoverDueCooldowns(ctx, limit)
   for _, proxyId in ipairs(due) do
     local key = proxyKey(ctx, proxyId)
     local f = rcall('HMGET', key, 'circuit', 'cooldownUntil', 'rateLimitedUntil', 'status')
-    if not f[4] then
+    if f[4] ~= 'active' then
       rcall('ZREM', ctx.cooldowns, proxyId)
     else
       if f[1] == 'open' and (tonumber(f[2]) or 0) <= ctx.now then
