@@ -14,7 +14,10 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
     const fixture = await freshPool(ctx, { failureThreshold: 3, ...settings });
     const [proxy] = await fixture.manager.addProxies(fixture.pool, [proxyUrls(1)[0] as string]);
     const managers = await Promise.all(
-      Array.from({ length: n }, async () => new ProxyManager({ redis: await ctx.newClient(), prefix: fixture.prefix })),
+      Array.from(
+        { length: n },
+        async () => new ProxyManager({ redis: await ctx.newClient(), prefix: fixture.prefix }),
+      ),
     );
     return { ...fixture, proxyId: proxy?.id as string, managers };
   }
@@ -26,11 +29,24 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
       expect(lease?.proxyId).toBe(proxyId);
       await m.releaseProxy(lease as Lease, fail);
     }
-    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({ circuit: 'open', consecutiveFailures: 3, opens: 1 });
+    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({
+      circuit: 'open',
+      consecutiveFailures: 3,
+      opens: 1,
+    });
     for (const m of managers) expect(await m.acquireProxy({ pool })).toBeNull();
-    expect(await manager.getPoolStats(pool)).toMatchObject({ openCircuits: 1, availableProxies: 0 });
+    expect(await manager.getPoolStats(pool)).toMatchObject({
+      openCircuits: 1,
+      availableProxies: 0,
+    });
     const [opened] = await manager.getErrorLog(pool, { proxyId, limit: 1 });
-    expect(opened).toMatchObject({ type: 'transition', subject: 'proxy', from: 'closed', to: 'open', reason: 'consecutive_failures' });
+    expect(opened).toMatchObject({
+      type: 'transition',
+      subject: 'proxy',
+      from: 'closed',
+      to: 'open',
+      reason: 'consecutive_failures',
+    });
   });
 
   it('a success in between resets the streak: failures must be consecutive', async () => {
@@ -39,27 +55,43 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
       const lease = await manager.acquireProxy({ pool });
       await manager.releaseProxy(lease as Lease, outcome);
     }
-    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({ circuit: 'closed', consecutiveFailures: 2 });
+    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({
+      circuit: 'closed',
+      consecutiveFailures: 2,
+    });
   });
 
   it('after the cooldown only one half-open probe is handed out, even to 20 concurrent callers', async () => {
-    const { pool, proxyId, managers, manager } = await workers(20, { cooldown: { baseSeconds: 0.1, maxSeconds: 1 } });
-    for (let i = 0; i < 3; i++) await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
+    const { pool, proxyId, managers, manager } = await workers(20, {
+      cooldown: { baseSeconds: 0.1, maxSeconds: 1 },
+    });
+    for (let i = 0; i < 3; i++)
+      await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
     await sleep(150);
     const leases = await Promise.all(managers.map((m) => m.acquireProxy({ pool })));
     const probes = leases.filter((l) => l !== null);
     expect(probes).toHaveLength(1);
-    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({ circuit: 'half-open', probeInFlight: true });
+    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({
+      circuit: 'half-open',
+      probeInFlight: true,
+    });
     // The probe succeeds: closed for everyone, streak and doubling reset.
     await manager.releaseProxy(probes[0] as Lease, { ok: true, latencyMs: 50 });
-    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({ circuit: 'closed', consecutiveFailures: 0, opens: 0 });
+    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({
+      circuit: 'closed',
+      consecutiveFailures: 0,
+      opens: 0,
+    });
     const again = await Promise.all(managers.slice(0, 5).map((m) => m.acquireProxy({ pool })));
     expect(again.every((l) => l !== null)).toBe(true);
   });
 
   it('a probe released without an outcome frees the probe slot; an expired probe does too', async () => {
-    const { pool, proxyId, manager } = await workers(1, { cooldown: { baseSeconds: 0.05, maxSeconds: 1 } });
-    for (let i = 0; i < 3; i++) await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
+    const { pool, proxyId, manager } = await workers(1, {
+      cooldown: { baseSeconds: 0.05, maxSeconds: 1 },
+    });
+    for (let i = 0; i < 3; i++)
+      await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
     await sleep(80);
     const probe = await manager.acquireProxy({ pool });
     expect(await manager.acquireProxy({ pool })).toBeNull();
@@ -72,8 +104,11 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
   });
 
   it('a failed probe reopens with a doubled cooldown, capped', async () => {
-    const { pool, proxyId, manager } = await workers(1, { cooldown: { baseSeconds: 0.1, maxSeconds: 0.4 } });
-    for (let i = 0; i < 3; i++) await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
+    const { pool, proxyId, manager } = await workers(1, {
+      cooldown: { baseSeconds: 0.1, maxSeconds: 0.4 },
+    });
+    for (let i = 0; i < 3; i++)
+      await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
     const cooldowns: number[] = [];
     for (let round = 0; round < 4; round++) {
       const state = await manager.getProxyState(pool, proxyId);
@@ -95,8 +130,11 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
   });
 
   it('full jitter keeps the cooldown within [0, base·2^n]', async () => {
-    const { pool, proxyId, manager } = await workers(1, { cooldown: { baseSeconds: 10, maxSeconds: 100, jitter: true } });
-    for (let i = 0; i < 3; i++) await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
+    const { pool, proxyId, manager } = await workers(1, {
+      cooldown: { baseSeconds: 10, maxSeconds: 100, jitter: true },
+    });
+    for (let i = 0; i < 3; i++)
+      await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
     const state = await manager.getProxyState(pool, proxyId);
     const [opened] = await manager.getErrorLog(pool, { proxyId, limit: 1 });
     const cooldown = (state.cooldownUntil as number) - (opened?.at as number);
@@ -113,12 +151,20 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
     await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
     await sleep(80);
     await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
-    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({ status: 'disabled', opens: 2 });
+    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({
+      status: 'disabled',
+      opens: 2,
+    });
     await sleep(150);
     expect(await manager.acquireProxy({ pool })).toBeNull();
     expect(await manager.getPoolStats(pool)).toMatchObject({ activeProxies: 0 });
     const [disabled] = await manager.getErrorLog(pool, { proxyId, limit: 1 });
-    expect(disabled).toMatchObject({ type: 'transition', from: 'active', to: 'disabled', reason: 'circuit_opened_2_times' });
+    expect(disabled).toMatchObject({
+      type: 'transition',
+      from: 'active',
+      to: 'disabled',
+      reason: 'circuit_opened_2_times',
+    });
   });
 
   it('429 with Retry-After rests the proxy exactly that long and leaves the failure count alone', async () => {
@@ -140,7 +186,9 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
   });
 
   it('a rest without Retry-After doubles with each 429 in a row and lifts by itself', async () => {
-    const { pool, proxyId, manager } = await workers(1, { cooldown: { baseSeconds: 0.05, maxSeconds: 1 } });
+    const { pool, proxyId, manager } = await workers(1, {
+      cooldown: { baseSeconds: 0.05, maxSeconds: 1 },
+    });
     const rests: number[] = [];
     for (let i = 0; i < 3; i++) {
       let lease: Lease | null = null;
@@ -148,9 +196,16 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
         lease = await manager.acquireProxy({ pool });
         if (lease === null) await sleep(15);
       }
-      await manager.releaseProxy(lease as Lease, { ok: false, error: 'rate_limit', statusCode: 429 });
+      await manager.releaseProxy(lease as Lease, {
+        ok: false,
+        error: 'rate_limit',
+        statusCode: 429,
+      });
       const [entry] = await manager.getErrorLog(pool, { proxyId, limit: 1 });
-      rests.push(((await manager.getProxyState(pool, proxyId)).rateLimitedUntil as number) - (entry?.at as number));
+      rests.push(
+        ((await manager.getProxyState(pool, proxyId)).rateLimitedUntil as number) -
+          (entry?.at as number),
+      );
     }
     expect(rests).toEqual([50, 100, 200]);
     await sleep(220);
@@ -162,19 +217,35 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
   it('a scope ban rests the proxy for that scope only', async () => {
     const { pool, manager } = await freshPool(ctx);
     const [a, b] = await manager.addProxies(pool, proxyUrls(2));
-    const lease = await manager.acquireProxy({ pool, scope: 'shop.example', selector: 'first-available' });
+    const lease = await manager.acquireProxy({
+      pool,
+      scope: 'shop.example',
+      selector: 'first-available',
+    });
     expect(lease?.proxyId).toBe(a?.id);
     await manager.releaseProxy(lease as Lease, { ok: false, error: 'blocked', statusCode: 403 });
     // shop.example now only gets b; other scopes and unscoped leases still get a.
     for (let i = 0; i < 3; i++) {
-      const l = await manager.acquireProxy({ pool, scope: 'shop.example', selector: 'first-available' });
+      const l = await manager.acquireProxy({
+        pool,
+        scope: 'shop.example',
+        selector: 'first-available',
+      });
       expect(l?.proxyId).toBe(b?.id);
       await manager.releaseProxy(l as Lease);
     }
-    expect((await manager.acquireProxy({ pool, scope: 'news.example', selector: 'first-available' }))?.proxyId).toBe(a?.id);
-    expect((await manager.acquireProxy({ pool, selector: 'first-available' }))?.proxyId).toBe(a?.id);
+    expect(
+      (await manager.acquireProxy({ pool, scope: 'news.example', selector: 'first-available' }))
+        ?.proxyId,
+    ).toBe(a?.id);
+    expect((await manager.acquireProxy({ pool, selector: 'first-available' }))?.proxyId).toBe(
+      a?.id,
+    );
     // A scoped block is not a circuit failure.
-    expect(await manager.getProxyState(pool, a?.id as string)).toMatchObject({ circuit: 'closed', consecutiveFailures: 0 });
+    expect(await manager.getProxyState(pool, a?.id as string)).toMatchObject({
+      circuit: 'closed',
+      consecutiveFailures: 0,
+    });
     // The rest key expires by itself.
     expect(await ctx.redis().pttl(manager.keys.scopeRest(pool, 'shop.example'))).toBeGreaterThan(0);
   });
@@ -186,7 +257,12 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
     expect(await manager.acquireProxy({ pool, scope: 'x.example' })).toBeNull();
     const y = await manager.acquireProxy({ pool, scope: 'y.example' });
     expect(y?.proxyId).toBe(a?.id);
-    await manager.releaseProxy(x as Lease, { ok: false, error: 'rate_limit', statusCode: 429, retryAfterMs: 60_000 });
+    await manager.releaseProxy(x as Lease, {
+      ok: false,
+      error: 'rate_limit',
+      statusCode: 429,
+      retryAfterMs: 60_000,
+    });
     expect(await manager.acquireProxy({ pool, scope: 'x.example' })).toBeNull();
     await manager.releaseProxy(y as Lease);
     expect((await manager.acquireProxy({ pool, scope: 'y.example' }))?.proxyId).toBe(a?.id);
@@ -200,7 +276,12 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
     await manager.recordResult(lease, { ok: true, latencyMs: 60 });
     await manager.recordResult(lease, fail);
     const health = await manager.getProxyHealth(pool, proxyId);
-    expect(health).toMatchObject({ requests: 3, successes: 2, failures: 1, failuresByCategory: { network: 1 } });
+    expect(health).toMatchObject({
+      requests: 3,
+      successes: 2,
+      failures: 1,
+      failuresByCategory: { network: 1 },
+    });
     expect(health.latency).toEqual({ samples: 2, meanMs: 50, p50Ms: 50, p95Ms: 100 });
     expect((await manager.getPoolStats(pool)).totalLeases).toBe(1);
     await sleep(250);
