@@ -49,12 +49,13 @@ rcall('ZREM', ctx.deadlines, member)
 local lease = readLease(ctx, leaseId) or { id = leaseId, proxyId = proxyId }
 local expired = tonumber(deadline) <= ctx.now
 if expired then
+  rcall('HINCRBY', ctx.key, 'stat:leasesExpired', 1)
   logEntry(ctx, { type = 'lease_expired', proxyId = proxyId, leaseId = leaseId,
     consumer = lease.consumer, sessionId = lease.sessionId, scope = lease.scope })
 end
 local outcome = readOutcome(ARGV, 5)
 if outcome and poolSettings(ctx) then
-  applyOutcome(ctx, lease, outcome)
+  applyOutcome(ctx, lease, outcome, true)
 end
 endLease(ctx, proxyId, leaseId, lease)
 

@@ -22,6 +22,7 @@ end
 local function takeLease(ctx, lease)
   local key = proxyKey(ctx, lease.proxyId)
   local token = rcall('HINCRBY', ctx.key, 'seq', 1)
+  rcall('HINCRBY', ctx.key, 'stat:selections', 1)
   if rcall('HINCRBY', key, 'activeLeases', 1) == 1 then
     rcall('HINCRBY', ctx.key, 'leasedProxies', 1)
   end
@@ -109,6 +110,7 @@ local function reclaimExpired(ctx, limit)
     local proxyId, leaseId = splitLeaseMember(member)
     local lease = readLease(ctx, leaseId)
     rcall('ZREM', ctx.deadlines, member)
+    rcall('HINCRBY', ctx.key, 'stat:leasesExpired', 1)
     logEntry(ctx, { type = 'lease_expired', proxyId = proxyId, leaseId = leaseId,
       consumer = lease and lease.consumer, sessionId = lease and lease.sessionId,
       scope = lease and lease.scope })

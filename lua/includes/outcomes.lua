@@ -57,10 +57,24 @@ local function applySessionOutcome(ctx, lease, o)
   end
 end
 
-local function applyOutcome(ctx, lease, o)
+-- `refreshLater`: the caller refreshes the proxy's availability itself (release does, in
+-- endLease), so the five index updates happen once.
+local function applyOutcome(ctx, lease, o, refreshLater)
   local settings = poolSettings(ctx)
   local key = proxyKey(ctx, lease.proxyId)
   local proxyExists = rcall('EXISTS', key) == 1
+
+  -- Pool-wide totals (monotonic counters) that every metrics reader sees alike.
+  if o.ok then
+    rcall('HINCRBY', ctx.key, 'stat:successes', 1)
+  else
+    rcall('HINCRBY', ctx.key, 'stat:failures:' .. o.category, 1)
+  end
+  if o.latencyMs then
+    rcall('HINCRBY', ctx.key, 'stat:latencySumMs', math.floor(o.latencyMs + 0.5))
+    rcall('HINCRBY', ctx.key, 'stat:latencyCount', 1)
+    rcall('HINCRBY', ctx.key, 'stat:' .. latencyBucketField(o.latencyMs), 1)
+  end
 
   if not o.ok then
     logEntry(ctx, { type = 'failure', proxyId = lease.proxyId, sessionId = lease.sessionId,
@@ -107,7 +121,9 @@ local function applyOutcome(ctx, lease, o)
     end
     storeHealthScore(key, ctx.now)
     scheduleRecovery(ctx, lease.proxyId)
-    refreshAvailability(ctx, lease.proxyId)
+    if not refreshLater then
+      refreshAvailability(ctx, lease.proxyId)
+    end
   end
 
   if lease.sessionId then
