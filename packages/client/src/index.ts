@@ -34,6 +34,7 @@ export type {
   ErrorLogEntry,
   Lease,
   LeasedProxy,
+  PoolCounters,
   PoolStats,
   ProxyHealth,
   ProxyRecord,

@@ -44,6 +44,7 @@ import {
   errorLogEntryFromStream,
   hashFromFlat,
   leaseFromReply,
+  poolCountersFromHash,
   proxyHealthFromHash,
   proxyRecordFromHash,
   proxyStateFromHash,
@@ -55,6 +56,7 @@ import type {
   AcquireEvent,
   ErrorLogEntry,
   Lease,
+  PoolCounters,
   PoolStats,
   ProxyHealth,
   ProxyRecord,
@@ -461,6 +463,18 @@ export class ProxyManager {
     ]);
     this.throwOnFailure('getPoolStats', reply, { pool: poolName });
     return statsFromReply(reply[1]) as PoolStats;
+  }
+
+  /** Pool-wide monotonic totals (selections, outcomes, latency histogram, opens, expiries). */
+  async getPoolCounters(pool: string): Promise<PoolCounters> {
+    const poolName = parseInput(poolNameSchema, pool, 'pool');
+    const hash = await this.redis.hgetall(this.poolKeys(poolName).pool);
+    if (hash.leaseMs === undefined)
+      throw errorForScriptCode(ScriptCode.POOL_NOT_FOUND, {
+        script: 'getPoolCounters',
+        pool: poolName,
+      });
+    return poolCountersFromHash(hash);
   }
 
   // ---- health, state and transitions -----------------------------------------------

@@ -12,6 +12,7 @@ import type {
   ErrorLogEntry,
   Lease,
   LeasedProxy,
+  PoolCounters,
   PoolStats,
   ProxyHealth,
   ProxyRecord,
@@ -220,4 +221,27 @@ export function errorLogEntryFromStream(id: string, flat: string[]): ErrorLogEnt
     entry[field] = NUMERIC_LOG_FIELDS.has(field) ? Number(value) : value;
   }
   return entry as unknown as ErrorLogEntry;
+}
+
+export function poolCountersFromHash(hash: Record<string, string>): PoolCounters {
+  const failures: Partial<Record<ErrorCategory, number>> = {};
+  for (const category of ERROR_CATEGORIES) {
+    const count = num(hash[`stat:failures:${category}`]);
+    if (count > 0) failures[category] = count;
+  }
+  return {
+    selections: num(hash['stat:selections']),
+    successes: num(hash['stat:successes']),
+    failures,
+    circuitOpens: num(hash['stat:circuitOpens']),
+    leasesExpired: num(hash['stat:leasesExpired']),
+    latency: {
+      sumMs: num(hash['stat:latencySumMs']),
+      count: num(hash['stat:latencyCount']),
+      buckets: [...LATENCY_BOUNDS_MS, Number.POSITIVE_INFINITY].map((leMs) => ({
+        leMs,
+        count: num(hash[`stat:lat:${Number.isFinite(leMs) ? leMs : 'inf'}`]),
+      })),
+    },
+  };
 }

@@ -173,3 +173,18 @@ export interface ReleaseEvent {
   leaseDurationMs: number | undefined;
   poolStats: PoolStats | undefined;
 }
+
+/** Monotonic pool-wide totals kept in Redis (the same for every reader): for metrics. */
+export interface PoolCounters {
+  selections: number;
+  successes: number;
+  failures: Partial<Record<ErrorCategory, number>>;
+  circuitOpens: number;
+  leasesExpired: number;
+  latency: {
+    sumMs: number;
+    count: number;
+    /** Non-cumulative counts per bucket upper bound in ms (`Infinity` for the last). */
+    buckets: { leMs: number; count: number }[];
+  };
+}
