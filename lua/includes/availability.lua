@@ -7,6 +7,14 @@ local AVAILABILITY_FIELDS = { 'status', 'activeLeases', 'maxConcurrency', 'order
   'lastUsedSeq', 'circuit', 'probeLeaseId', 'rateLimitedUntil', 'healthScore',
   'latencySumMs', 'latencyCount' }
 
+-- Tell waiting acquirers (acquireProxy with waitMs) that a unit of capacity appeared. The
+-- channel shares the pool's hash tag; each message wakes one waiter per client process.
+local function notifyCapacity(ctx)
+  rcall('PUBLISH', ctx.prefix .. 'capacity', '1')
+end
+
+-- Returns whether the proxy is leasable now and whether it just became so (and waiters were
+-- told).
 local function refreshAvailability(ctx, proxyId)
   local f = rcall('HMGET', proxyKey(ctx, proxyId), unpack(AVAILABILITY_FIELDS))
   local leases = tonumber(f[2]) or 0
@@ -19,16 +27,20 @@ local function refreshAvailability(ctx, proxyId)
     local count = tonumber(f[11]) or 0
     -- Unmeasured proxies sort first for lowest-latency, so they get measured.
     local meanLatency = count > 0 and (tonumber(f[10]) / count) or 0
-    rcall('ZADD', a[1], f[4], proxyId)
+    local added = rcall('ZADD', a[1], f[4], proxyId) == 1
     rcall('ZADD', a[2], f[5], proxyId)
     rcall('ZADD', a[3], leases, proxyId)
     rcall('ZADD', a[4], -(tonumber(f[9]) or 0.5), proxyId)
     rcall('ZADD', a[5], meanLatency, proxyId)
-  else
-    for i = 1, 5 do
-      rcall('ZREM', a[i], proxyId)
+    if added then
+      notifyCapacity(ctx)
     end
+    return true, added
   end
+  for i = 1, 5 do
+    rcall('ZREM', a[i], proxyId)
+  end
+  return false, false
 end
 
 -- Keep the proxy's entry in the cooldowns index at its next due time: the end of an open

@@ -99,7 +99,11 @@ local function endLease(ctx, proxyId, leaseId, lease)
     -- A probe that ended without a verdict: the next caller may probe.
     rcall('HDEL', key, 'probeLeaseId')
   end
-  refreshAvailability(ctx, proxyId)
+  local leasable, justAdded = refreshAvailability(ctx, proxyId)
+  if leasable and not justAdded then
+    -- Room on a proxy that was already available (below a cap > 1, or a scope cap).
+    notifyCapacity(ctx)
+  end
 end
 
 -- Reclaim at most `limit` leases whose deadline has passed; each is logged as lease_expired.

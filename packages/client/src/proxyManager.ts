@@ -14,6 +14,7 @@ import {
   NoProxyAvailableError,
   type Outcome,
   OutcomeSchema,
+  type ParsedAcquireOptions,
   type PoolKeys,
   type PoolSettings,
   type PoolSettingsInput,
@@ -36,6 +37,7 @@ import {
 } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
+import { CapacitySignal } from './capacitySignal.js';
 import { isRedisClient, openRedisConnection, type RedisConnectionOption } from './connection.js';
 import { compileFilters } from './filters.js';
 import { type Listener, ListenerSet } from './listeners.js';
@@ -115,6 +117,8 @@ const SWEEP_BATCH_SIZE = 1000;
 const HEALTH_PAGE_SIZE = 200;
 /** Stream entries per XREVRANGE when reading the error log. */
 const LOG_PAGE_SIZE = 500;
+/** A waiter retries at least this often, in case a pub/sub wake-up was lost to a reconnect. */
+const LOST_WAKEUP_GUARD_MS = 1000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -127,6 +131,7 @@ export class ProxyManager {
   private readonly redis: Redis | Cluster;
   private readonly ownsConnection: boolean;
   private readonly scripts: ScriptRunner;
+  private readonly capacity: CapacitySignal;
   private readonly reclaimBatchSize: number;
   private readonly acquireListeners: ListenerSet<AcquireEvent>;
   private readonly releaseListeners: ListenerSet<ReleaseEvent>;
@@ -138,6 +143,7 @@ export class ProxyManager {
     this.ownsConnection = connection.owned;
     this.keys = new KeySchema(parsed.prefix);
     this.scripts = new ScriptRunner(this.redis);
+    this.capacity = new CapacitySignal(this.redis);
     this.reclaimBatchSize = parsed.reclaimBatchSize;
     const onError =
       (parsed.onListenerError as ProxyManagerOptions['onListenerError']) ??
@@ -301,34 +307,20 @@ export class ProxyManager {
    * carries a usable sticky session (an idle one, or a new one up to the pool's
    * maxSessions); with `session: { id }` it resumes that session on its own proxy (null
    * while that proxy is busy; SessionDisabledError once the session is retired). With a
-   * `scope`, proxies resting for that scope are passed over.
+   * `scope`, proxies resting for that scope are passed over. With `waitMs`, waits up to
+   * that long for capacity (woken by the release that frees it, not by polling) before
+   * returning null.
    */
   async acquireProxy(options: AcquireOptions): Promise<Lease | null> {
     const started = performance.now();
     const opts = parseInput(AcquireOptionsSchema, options, 'options');
-    const filter = compileFilters(opts.filters);
     const wantStats = this.acquireListeners.size > 0;
-    const session = opts.session;
-    const resumeId = session === undefined || session === true ? undefined : session.id;
-    const reply = await this.scripts.run(luaScripts.acquireLease, this.poolKeys(opts.pool), [
-      this.keys.poolPrefix(opts.pool),
-      randomUUID(),
-      opts.consumer,
-      opts.durationSeconds === undefined ? '' : secondsToMs(opts.durationSeconds),
-      opts.selector ?? '',
-      filter,
-      this.reclaimBatchSize,
-      wantStats ? '1' : '0',
-      opts.scope ?? '',
-      session === undefined ? '' : session === true ? 'new' : 'resume',
-      resumeId ?? randomUUID(),
-      String(Math.random()),
-    ]);
-    this.throwOnFailure('acquireLease', reply, {
-      pool: opts.pool,
-      ...(resumeId === undefined ? {} : { sessionId: resumeId }),
-      reason: String(reply[1] ?? ''),
-    });
+    const args = this.acquireArgs(opts, wantStats);
+    let reply = await this.tryAcquire(opts, args);
+    const waitMs = opts.waitMs ?? 0;
+    if (reply[0] !== ScriptCode.OK && waitMs > 0) {
+      reply = await this.waitAndAcquire(opts, args, started + waitMs);
+    }
     const lease =
       reply[0] === ScriptCode.OK
         ? leaseFromReply(opts.pool, opts.consumer, opts.scope, reply)
@@ -637,6 +629,7 @@ export class ProxyManager {
   async close(): Promise<void> {
     this.acquireListeners.clear();
     this.releaseListeners.clear();
+    await this.capacity.close();
     if (this.ownsConnection) await this.redis.quit();
   }
 
@@ -677,6 +670,66 @@ export class ProxyManager {
         ? undefined
         : { hash: hashFromFlat(entry[0]), score: Number(entry[1]), now },
     );
+  }
+
+  /** ARGV of acquireLease (see its header); the lease id is fresh for every attempt. */
+  private acquireArgs(opts: ParsedAcquireOptions, wantStats: boolean): (string | number)[] {
+    const session = opts.session;
+    const resumeId = session === undefined || session === true ? undefined : session.id;
+    return [
+      this.keys.poolPrefix(opts.pool),
+      '',
+      opts.consumer,
+      opts.durationSeconds === undefined ? '' : secondsToMs(opts.durationSeconds),
+      opts.selector ?? '',
+      compileFilters(opts.filters),
+      this.reclaimBatchSize,
+      wantStats ? '1' : '0',
+      opts.scope ?? '',
+      session === undefined ? '' : session === true ? 'new' : 'resume',
+      resumeId ?? randomUUID(),
+      '',
+    ];
+  }
+
+  private async tryAcquire(
+    opts: ParsedAcquireOptions,
+    args: (string | number)[],
+  ): Promise<unknown[]> {
+    args[1] = randomUUID();
+    args[11] = String(Math.random());
+    const reply = await this.scripts.run(luaScripts.acquireLease, this.poolKeys(opts.pool), args);
+    const session = opts.session;
+    this.throwOnFailure('acquireLease', reply, {
+      pool: opts.pool,
+      ...(session === undefined || session === true ? {} : { sessionId: session.id }),
+      reason: String(reply[1] ?? ''),
+    });
+    return reply;
+  }
+
+  /**
+   * Retry an acquire each time capacity appears in the pool (a pub/sub wake-up, see
+   * CapacitySignal) until it succeeds or the deadline passes. A slow periodic retry only
+   * guards against a wake-up lost to a reconnect.
+   */
+  private async waitAndAcquire(
+    opts: ParsedAcquireOptions,
+    args: (string | number)[],
+    deadline: number,
+  ): Promise<unknown[]> {
+    const channel = `${this.keys.poolPrefix(opts.pool)}capacity`;
+    await this.capacity.listen(channel);
+    const since = performance.now();
+    for (;;) {
+      const generation = this.capacity.generation(channel);
+      const reply = await this.tryAcquire(opts, args);
+      const remaining = deadline - performance.now();
+      if (reply[0] === ScriptCode.OK || remaining <= 0) return reply;
+      // A wake-up during the attempt may be for capacity this attempt did not see.
+      if (this.capacity.generation(channel) !== generation) continue;
+      await this.capacity.wait(channel, since, Math.min(remaining, LOST_WAKEUP_GUARD_MS));
+    }
   }
 
   private async runAndRelease<T>(lease: Lease, fn: (lease: Lease) => Promise<T>): Promise<T> {

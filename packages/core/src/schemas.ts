@@ -149,6 +149,8 @@ export const AcquireOptionsSchema = z
     /** true: lease a usable session with its proxy (or start one); { id }: resume that one. */
     session: z.union([z.literal(true), z.object({ id: sessionIdSchema }).strict()]).optional(),
     scope: scopeSchema.optional(),
+    /** Wait up to this long for capacity instead of returning null at once. */
+    waitMs: z.number().finite().min(0).max(3_600_000).optional(),
   })
   .strict();
 export type AcquireOptions = z.input<typeof AcquireOptionsSchema>;

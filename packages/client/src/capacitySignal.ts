@@ -1,0 +1,84 @@
+import type { Cluster, Redis } from 'ioredis';
+
+/**
+ * Wakes acquirers that wait for capacity (acquireProxy with waitMs) instead of letting them
+ * poll. The scripts PUBLISH one message on the pool's `capacity` channel for every unit of
+ * capacity that appears (a release, an expiry, a recovered proxy, a new proxy); each message
+ * wakes the longest-waiting local waiter, which retries its acquire. A waiter that loses the
+ * race keeps its place at the front, so no caller starves; a waiter that gave up is simply
+ * no longer in line, so its wake-up goes to the next one.
+ */
+
+interface Waiter {
+  since: number;
+  wake: () => void;
+}
+
+export class CapacitySignal {
+  private subscriber: Redis | Cluster | undefined;
+  private readonly subscribed = new Map<string, Promise<unknown>>();
+  private readonly queues = new Map<string, Waiter[]>();
+  private readonly generations = new Map<string, number>();
+
+  constructor(private readonly redis: Redis | Cluster) {}
+
+  /** Subscribe (once per channel) before the first attempt, so no wake-up is missed. */
+  async listen(channel: string): Promise<void> {
+    let pending = this.subscribed.get(channel);
+    if (pending === undefined) {
+      if (this.subscriber === undefined) {
+        // A subscribed connection can run nothing else: a dedicated one, opened lazily.
+        this.subscriber = this.redis.duplicate();
+        this.subscriber.on('message', (ch: string) => this.onMessage(ch));
+        this.subscriber.on('error', () => {
+          // Reconnects are automatic; waiters fall back to their periodic retry meanwhile.
+        });
+      }
+      pending = this.subscriber.subscribe(channel);
+      this.subscribed.set(channel, pending);
+    }
+    await pending;
+  }
+
+  /** Changes whenever a wake-up arrives: compare before and after an attempt. */
+  generation(channel: string): number {
+    return this.generations.get(channel) ?? 0;
+  }
+
+  /** Wait in line until woken or `timeoutMs` passes; `since` keeps the caller's place. */
+  wait(channel: string, since: number, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const queue = this.queues.get(channel) ?? [];
+      this.queues.set(channel, queue);
+      const waiter: Waiter = {
+        since,
+        wake: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        const at = queue.indexOf(waiter);
+        if (at !== -1) queue.splice(at, 1);
+        resolve();
+      }, timeoutMs);
+      let at = queue.length;
+      while (at > 0 && (queue[at - 1] as Waiter).since > since) at--;
+      queue.splice(at, 0, waiter);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const queue of this.queues.values()) for (const waiter of queue.splice(0)) waiter.wake();
+    if (this.subscriber !== undefined) {
+      const subscriber = this.subscriber;
+      this.subscriber = undefined;
+      await subscriber.quit().catch(() => subscriber.disconnect());
+    }
+  }
+
+  private onMessage(channel: string): void {
+    this.generations.set(channel, this.generation(channel) + 1);
+    this.queues.get(channel)?.shift()?.wake();
+  }
+}

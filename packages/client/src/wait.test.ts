@@ -1,0 +1,102 @@
+import { describeEachTarget } from '@leasehold/testing';
+import { expect, it } from 'vitest';
+import { ProxyManager } from './proxyManager.js';
+import { freshPool, proxyUrls } from './testSupport.js';
+import type { Lease } from './types.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describeEachTarget('waiting for capacity (waitMs)', (ctx) => {
+  async function capOnePool() {
+    const fixture = await freshPool(ctx);
+    await fixture.manager.addProxies(fixture.pool, [
+      { url: proxyUrls(1)[0] as string, maxConcurrency: 1 },
+    ]);
+    return fixture;
+  }
+
+  it('a waiter is woken by the release that frees capacity, not by a timer', async () => {
+    const { manager, pool, prefix } = await capOnePool();
+    const waiterManager = new ProxyManager({ redis: await ctx.newClient(), prefix });
+    const held = (await manager.acquireProxy({ pool })) as Lease;
+    const started = performance.now();
+    const waiting = waiterManager.acquireProxy({ pool, waitMs: 5000 });
+    await sleep(300);
+    const releasedAt = performance.now();
+    await manager.releaseProxy(held);
+    const lease = await waiting;
+    const wokeAfter = performance.now() - releasedAt;
+    expect(lease).not.toBeNull();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    // Far sooner than the 1 s lost-wake-up guard: the release's message woke it.
+    expect(wokeAfter).toBeLessThan(250);
+    await waiterManager.close();
+  });
+
+  it('times out at waitMs with null', async () => {
+    const { manager, pool } = await capOnePool();
+    await manager.acquireProxy({ pool });
+    const started = performance.now();
+    expect(await manager.acquireProxy({ pool, waitMs: 200 })).toBeNull();
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(195);
+    expect(took).toBeLessThan(1000);
+    await manager.close();
+  });
+
+  it('an expiry also wakes waiters (capacity reclaimed without a release)', async () => {
+    const { manager, pool, prefix } = await capOnePool();
+    const other = new ProxyManager({ redis: await ctx.newClient(), prefix });
+    await manager.acquireProxy({ pool, durationSeconds: 0.2 });
+    const lease = other.acquireProxy({ pool, waitMs: 3000 });
+    await sleep(250);
+    // Any pool call reclaims the expired lease and publishes the freed capacity.
+    await manager.getPoolStats(pool);
+    expect(await lease).not.toBeNull();
+    await other.close();
+  });
+
+  it('no lost wake-up when a waiter gives up: the next waiter gets the capacity', async () => {
+    const { manager, pool } = await capOnePool();
+    const held = (await manager.acquireProxy({ pool })) as Lease;
+    const quitter = manager.acquireProxy({ pool, waitMs: 100 });
+    const patient = manager.acquireProxy({ pool, waitMs: 3000 });
+    expect(await quitter).toBeNull();
+    const releasedAt = performance.now();
+    await manager.releaseProxy(held);
+    expect(await patient).not.toBeNull();
+    expect(performance.now() - releasedAt).toBeLessThan(500);
+    await manager.close();
+  });
+
+  it('fair enough: 50 callers on 5 slots all complete, in a few rounds each', async () => {
+    const { manager, pool, prefix } = await freshPool(ctx);
+    await manager.addProxies(
+      pool,
+      proxyUrls(5).map((url) => ({ url, maxConcurrency: 1 })),
+    );
+    const managers = await Promise.all(
+      Array.from(
+        { length: 5 },
+        async () => new ProxyManager({ redis: await ctx.newClient(), prefix }),
+      ),
+    );
+    const waits: number[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const m = managers[i % 5] as ProxyManager;
+        const started = performance.now();
+        const lease = await m.acquireProxy({ pool, consumer: `c${i}`, waitMs: 20_000 });
+        expect(lease).not.toBeNull();
+        waits.push(performance.now() - started);
+        await sleep(20);
+        await m.releaseProxy(lease as Lease);
+      }),
+    );
+    expect(waits).toHaveLength(50);
+    // 50 callers, 5 slots, 20 ms each: ~10 rounds; nobody waits anywhere near the limit.
+    expect(Math.max(...waits)).toBeLessThan(5000);
+    expect(await manager.getPoolStats(pool)).toMatchObject({ totalLeases: 0, availableProxies: 5 });
+    await Promise.all(managers.map((m) => m.close()));
+  });
+});
