@@ -1,0 +1,282 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { type Lease, ProxyManager } from '@leasehold/client';
+import { runInChildProcesses } from '@leasehold/testing';
+import { Redis } from 'ioredis';
+import { Semaphore } from 'redis-semaphore';
+import { type CaseResult, type LoadOptions, runLoad, sleep } from './measure.js';
+import { processCpuMicros, usedMemory } from './serverProbe.js';
+
+/**
+ * The benchmark cases. Each gets a fresh key prefix on the same private redis-server, so
+ * every figure of one run is measured under the same conditions and can be compared as a
+ * ratio.
+ */
+
+export interface BenchServer {
+  pid: number;
+  port: number;
+  url: string;
+  /** Control connection (INFO, setup); callers use their own. */
+  redis: Redis;
+}
+
+const execFileAsync = promisify(execFile);
+
+export const connect = (server: BenchServer): Redis =>
+  new Redis(server.url, { enableAutoPipelining: true, maxRetriesPerRequest: null });
+
+/** Documentation addresses; nothing is contacted. */
+export function proxyInputs(n: number, labelEvery = 10) {
+  return Array.from({ length: n }, (_, i) => ({
+    url: `http://user${i}:pw${i}@10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8080`,
+    labels: { country: i % labelEvery === 0 ? 'AR' : 'BR' },
+    tags: ['residential'],
+  }));
+}
+
+export async function addInBatches(manager: ProxyManager, pool: string, n: number): Promise<void> {
+  const inputs = proxyInputs(n);
+  for (let i = 0; i < inputs.length; i += 5000)
+    await manager.addProxies(pool, inputs.slice(i, i + 5000));
+}
+
+/** Floor: the cost of one EVALSHA of `return 1`, by redis-benchmark with 50 clients. */
+export async function floorCase(server: BenchServer, requests: number): Promise<CaseResult> {
+  const script = 'return 1';
+  await server.redis.script('LOAD', script);
+  const sha = createHash('sha1').update(script).digest('hex');
+  const cpuBefore = processCpuMicros(server.pid);
+  const { stdout } = await execFileAsync('redis-benchmark', [
+    '-p',
+    String(server.port),
+    '-c',
+    '50',
+    '-n',
+    String(requests),
+    '--csv',
+    'EVALSHA',
+    sha,
+    '0',
+  ]);
+  const cpu = processCpuMicros(server.pid) - cpuBefore;
+  // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  const row =
+    stdout
+      .trim()
+      .split('\n')
+      .pop()
+      ?.split(',')
+      .map((v) => v.replace(/"/g, '')) ?? [];
+  return {
+    name: 'floor: EVALSHA return 1 (redis-benchmark, 50 clients)',
+    cyclesPerSec: Number(row[1]),
+    acquireP50Ms: Number(row[4]),
+    acquireP99Ms: Number(row[6]),
+    serverCpuUsPerCycle: cpu / requests,
+    luaCallsPerCycle: 1,
+    cycles: requests,
+  };
+}
+
+const REFERENCE_TAKE = `
+local m = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #m == 0 or tonumber(m[2]) >= tonumber(ARGV[1]) then return false end
+redis.call('ZINCRBY', KEYS[1], 1, m[1])
+return m[1]`;
+const REFERENCE_GIVE = `redis.call('ZINCRBY', KEYS[1], -1, ARGV[1]) return 1`;
+
+/** A minimal lease of our own: take the least-loaded slot from a sorted set, give it back. */
+export async function referenceCase(server: BenchServer, load: LoadOptions): Promise<CaseResult> {
+  const redis = connect(server);
+  const key = `ref:${randomUUID()}`;
+  await redis.zadd(key, ...Array.from({ length: 100 }, (_, i) => [0, `slot${i}`]).flat());
+  redis.defineCommand('refTake', { numberOfKeys: 1, lua: REFERENCE_TAKE });
+  redis.defineCommand('refGive', { numberOfKeys: 1, lua: REFERENCE_GIVE });
+  const r = redis as Redis & {
+    refTake(key: string, cap: number): Promise<string | null>;
+    refGive(key: string, member: string): Promise<number>;
+  };
+  const result = await runLoad(
+    'reference lease (ZRANGE+ZINCRBY script, give back), 100 slots',
+    async () => {
+      const t0 = performance.now();
+      const member = await r.refTake(key, 1000);
+      const latency = performance.now() - t0;
+      if (member === null) return null;
+      await r.refGive(key, member);
+      return latency;
+    },
+    load,
+    server,
+  );
+  await redis.quit();
+  return result;
+}
+
+/** redis-semaphore (npm): acquire + release, `limit` permits, optional hold time. */
+export async function semaphoreCase(
+  server: BenchServer,
+  load: LoadOptions,
+  limit: number,
+  holdMs: number,
+): Promise<CaseResult> {
+  const redis = connect(server);
+  const key = `sem:${randomUUID()}`;
+  const result = await runLoad(
+    `redis-semaphore, limit ${limit}${holdMs ? `, hold ${holdMs} ms` : ''}`,
+    async () => {
+      const semaphore = new Semaphore(redis, key, limit, {
+        acquireTimeout: 60_000,
+        retryInterval: 10,
+        refreshInterval: 0,
+        lockTimeout: 30_000,
+      });
+      const t0 = performance.now();
+      await semaphore.acquire();
+      const latency = performance.now() - t0;
+      if (holdMs) await sleep(holdMs);
+      await semaphore.release();
+      return latency;
+    },
+    load,
+    server,
+  );
+  await redis.quit();
+  return result;
+}
+
+export interface LeaseholdCaseOptions {
+  name: string;
+  poolSize: number;
+  filter?: boolean;
+  session?: boolean;
+  /** Slots per proxy; undefined = no cap. */
+  maxConcurrency?: number;
+  waitMs?: number;
+  holdMs?: number;
+}
+
+/** Pool setup shared by in-process and child-process Leasehold cases. */
+export async function setUpPool(
+  server: BenchServer,
+  opts: LeaseholdCaseOptions,
+): Promise<{ prefix: string; pool: string }> {
+  const prefix = `lhb-${randomUUID().slice(0, 8)}`;
+  const pool = 'bench';
+  const manager = new ProxyManager({ redis: server.redis, prefix });
+  await manager.upsertPool({ name: pool, selector: 'round-robin', maxSessions: 100_000 });
+  if (opts.maxConcurrency === undefined) await addInBatches(manager, pool, opts.poolSize);
+  else
+    await manager.addProxies(
+      pool,
+      proxyInputs(opts.poolSize).map((p) => ({
+        ...p,
+        maxConcurrency: opts.maxConcurrency as number,
+      })),
+    );
+  return { prefix, pool };
+}
+
+/** One Leasehold cycle: acquire (as configured), optional hold, release with a success outcome. */
+export function leaseholdCycle(manager: ProxyManager, pool: string, opts: LeaseholdCaseOptions) {
+  return async (): Promise<number | null> => {
+    const t0 = performance.now();
+    const lease: Lease | null = await manager.acquireProxy({
+      pool,
+      ...(opts.filter ? { filters: { country: 'AR' } } : {}),
+      ...(opts.session ? { session: true as const } : {}),
+      ...(opts.waitMs ? { waitMs: opts.waitMs } : {}),
+    });
+    const latency = performance.now() - t0;
+    if (lease === null) return null;
+    if (opts.holdMs) await sleep(opts.holdMs);
+    await manager.releaseProxy(lease, {
+      ok: true,
+      latencyMs: 150,
+      ...(opts.session ? { sessionData: 'cookie=1' } : {}),
+    });
+    return latency;
+  };
+}
+
+export async function leaseholdCase(
+  server: BenchServer,
+  load: LoadOptions,
+  opts: LeaseholdCaseOptions,
+): Promise<CaseResult> {
+  const { prefix, pool } = await setUpPool(server, opts);
+  const redis = connect(server);
+  const manager = new ProxyManager({ redis, prefix });
+  const result = await runLoad(opts.name, leaseholdCycle(manager, pool, opts), load, server);
+  await manager.close();
+  await redis.quit();
+  return result;
+}
+
+/** The same cycle from N client processes at once; the server side is measured here. */
+export async function leaseholdMultiProcessCase(
+  server: BenchServer,
+  load: LoadOptions,
+  opts: LeaseholdCaseOptions,
+  processes: number,
+): Promise<CaseResult> {
+  const { prefix, pool } = await setUpPool(server, opts);
+  const perProcess = Math.ceil(load.callers / processes);
+  // Server CPU over the children's whole run, divided by every cycle they made in it.
+  const cpuBefore = processCpuMicros(server.pid);
+  const results = await runInChildProcesses<{
+    cycles: number;
+    totalCycles: number;
+    latencies: number[];
+    elapsedMs: number;
+  }>({
+    file: new URL('./leaseholdLoad.worker.ts', import.meta.url),
+    count: processes,
+    payload: { url: server.url, prefix, pool, opts, load: { ...load, callers: perProcess } },
+    timeoutMs: load.warmupMs + load.windowMs + 60_000,
+  });
+  const cpu = processCpuMicros(server.pid) - cpuBefore;
+  const totalCycles = results.reduce((sum, r) => sum + r.totalCycles, 0);
+  const cycles = results.reduce((sum, r) => sum + r.cycles, 0);
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const elapsed = Math.max(...results.map((r) => r.elapsedMs));
+  return {
+    name: opts.name,
+    cyclesPerSec: (cycles * 1000) / elapsed,
+    acquireP50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? null,
+    acquireP99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? null,
+    serverCpuUsPerCycle: totalCycles === 0 ? 0 : cpu / totalCycles,
+    luaCallsPerCycle: 2,
+    cycles,
+    notes: `${processes} processes × ${perProcess} callers`,
+  };
+}
+
+/** Redis memory per proxy (indexes included) and per live lease. */
+export async function memoryFigures(server: BenchServer, proxies: number, leases: number) {
+  const prefix = `lhm-${randomUUID().slice(0, 8)}`;
+  const manager = new ProxyManager({ redis: server.redis, prefix });
+  await manager.upsertPool({ name: 'mem' });
+  const before = await usedMemory(server.redis);
+  await addInBatches(manager, 'mem', proxies);
+  const afterProxies = await usedMemory(server.redis);
+  const redis = connect(server);
+  const leaser = new ProxyManager({ redis, prefix });
+  for (let i = 0; i < leases; i += 500) {
+    await Promise.all(
+      Array.from({ length: Math.min(500, leases - i) }, () =>
+        leaser.acquireProxy({ pool: 'mem', durationSeconds: 600 }),
+      ),
+    );
+  }
+  const afterLeases = await usedMemory(server.redis);
+  await redis.quit();
+  return {
+    bytesPerProxy: (afterProxies - before) / proxies,
+    bytesPerLease: (afterLeases - afterProxies) / leases,
+    proxies,
+    leases,
+  };
+}

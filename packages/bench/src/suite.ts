@@ -1,0 +1,215 @@
+import { startRedisServer } from '@leasehold/testing';
+import { Redis } from 'ioredis';
+import {
+  type BenchServer,
+  floorCase,
+  leaseholdCase,
+  leaseholdMultiProcessCase,
+  memoryFigures,
+  referenceCase,
+  semaphoreCase,
+} from './cases.js';
+import type { CaseResult, LoadOptions } from './measure.js';
+
+/** Everything one `pnpm bench` run measures, on one private redis-server. */
+export interface BenchReport {
+  startedAt: string;
+  smoke: boolean;
+  machine: { cpus: number; node: string; redis: string };
+  cases: CaseResult[];
+  memory: { bytesPerProxy: number; bytesPerLease: number; proxies: number; leases: number };
+  targets: { name: string; ratio: number; goal: string; met: boolean }[];
+}
+
+export interface SuiteOptions {
+  smoke: boolean;
+  onProgress?: (message: string) => void;
+}
+
+export async function runBenchmarks(options: SuiteOptions): Promise<BenchReport> {
+  const say = options.onProgress ?? (() => {});
+  const smoke = options.smoke;
+  const load: LoadOptions = smoke
+    ? { callers: 50, warmupMs: 200, windowMs: 500 }
+    : { callers: 50, warmupMs: 1000, windowMs: 4000 };
+  const big = smoke ? 2_000 : 100_000;
+  const mid = smoke ? 1_000 : 10_000;
+
+  const handle = await startRedisServer();
+  const redis = new Redis(handle.url);
+  const server: BenchServer = { pid: handle.pid, port: handle.port, url: handle.url, redis };
+  const cases: CaseResult[] = [];
+  const run = async (label: string, fn: () => Promise<CaseResult>) => {
+    say(`running ${label} …`);
+    const result = await fn();
+    cases.push(result);
+    say(`  ${result.cyclesPerSec.toFixed(0)} cycles/s`);
+    return result;
+  };
+
+  try {
+    const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
+    const floor = await run('floor', () => floorCase(server, smoke ? 20_000 : 300_000));
+    const reference = await run('reference lease', () => referenceCase(server, load));
+    const semaphore = await run('redis-semaphore (uncontended)', () =>
+      semaphoreCase(server, load, 50, 0),
+    );
+    const semContended = await run('redis-semaphore (contended)', () =>
+      semaphoreCase(server, load, 10, 2),
+    );
+    const lh100 = await run('leasehold 100', () =>
+      leaseholdCase(server, load, { name: 'leasehold, 100 proxies', poolSize: 100 }),
+    );
+    await run('leasehold mid', () =>
+      leaseholdCase(server, load, { name: `leasehold, ${mid} proxies`, poolSize: mid }),
+    );
+    const lhBig = await run('leasehold big', () =>
+      leaseholdCase(server, load, { name: `leasehold, ${big} proxies`, poolSize: big }),
+    );
+    const lhFiltered = await run('leasehold filtered', () =>
+      leaseholdCase(server, load, {
+        name: `leasehold, ${big} proxies, 10% filter`,
+        poolSize: big,
+        filter: true,
+      }),
+    );
+    await run('leasehold sessions', () =>
+      leaseholdCase(server, load, {
+        name: 'leasehold, 100 proxies, sessions',
+        poolSize: 100,
+        session: true,
+      }),
+    );
+    await run('leasehold 2 processes', () =>
+      leaseholdMultiProcessCase(
+        server,
+        load,
+        { name: 'leasehold, 100 proxies, 2 client processes', poolSize: 100 },
+        2,
+      ),
+    );
+    const lhContended = await run('leasehold contended', () =>
+      leaseholdCase(server, load, {
+        name: 'leasehold contended: 10 slots, waitMs, hold 2 ms',
+        poolSize: 10,
+        maxConcurrency: 1,
+        waitMs: 30_000,
+        holdMs: 2,
+      }),
+    );
+    say('measuring memory …');
+    const memory = await memoryFigures(server, smoke ? 2_000 : 100_000, smoke ? 500 : 10_000);
+
+    const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+    const targets = [
+      {
+        name: 'uncontended cycle vs redis-semaphore',
+        ratio: ratio(lh100.cyclesPerSec, semaphore.cyclesPerSec),
+        goal: '≥ 2×',
+        min: 2,
+      },
+      {
+        name: 'uncontended cycle vs minimal reference',
+        ratio: ratio(lh100.cyclesPerSec, reference.cyclesPerSec),
+        goal: '≥ 1×',
+        min: 1,
+      },
+      {
+        name: 'server CPU per cycle vs reference',
+        ratio: ratio(lh100.serverCpuUsPerCycle, reference.serverCpuUsPerCycle),
+        goal: '≤ 1.5×',
+        max: 1.5,
+      },
+      {
+        name: `${big}-proxy pool vs 100-proxy pool`,
+        ratio: ratio(lhBig.cyclesPerSec, lh100.cyclesPerSec),
+        goal: '≥ 0.8×',
+        min: 0.8,
+      },
+      {
+        name: 'filtered vs unfiltered',
+        ratio: ratio(lhFiltered.cyclesPerSec, lhBig.cyclesPerSec),
+        goal: '≥ 0.7×',
+        min: 0.7,
+      },
+      {
+        name: 'contended throughput vs redis-semaphore',
+        ratio: ratio(lhContended.cyclesPerSec, semContended.cyclesPerSec),
+        goal: '≥ 1×',
+        min: 1,
+      },
+      {
+        name: 'contended p99 acquire vs redis-semaphore',
+        ratio: ratio(lhContended.acquireP99Ms ?? 0, semContended.acquireP99Ms ?? 1),
+        goal: '≤ 0.25×',
+        max: 0.25,
+      },
+      {
+        name: 'memory per proxy (bytes / 1024)',
+        ratio: memory.bytesPerProxy / 1024,
+        goal: '≤ 1',
+        max: 1,
+      },
+      {
+        name: 'memory per lease (bytes / 300)',
+        ratio: memory.bytesPerLease / 300,
+        goal: '≤ 1',
+        max: 1,
+      },
+    ].map((t) => ({
+      name: t.name,
+      ratio: t.ratio,
+      goal: t.goal,
+      met: 'min' in t ? t.ratio >= (t.min as number) : t.ratio <= (t.max as number),
+    }));
+    void floor;
+    return {
+      startedAt: new Date().toISOString(),
+      smoke,
+      machine: {
+        cpus: (await import('node:os')).cpus().length,
+        node: process.version,
+        redis: redisVersion,
+      },
+      cases,
+      memory,
+      targets,
+    };
+  } finally {
+    await redis.quit();
+    await handle.stop();
+  }
+}
+
+/** The report as a fixed-width table. */
+export function formatReport(report: BenchReport): string {
+  const floor = report.cases[0];
+  const rows = report.cases.map((c) => [
+    c.name,
+    c.cyclesPerSec.toFixed(0),
+    c.acquireP50Ms === null ? '-' : c.acquireP50Ms.toFixed(2),
+    c.acquireP99Ms === null ? '-' : c.acquireP99Ms.toFixed(2),
+    c.serverCpuUsPerCycle.toFixed(1),
+    c.luaCallsPerCycle.toFixed(2),
+    floor ? `${(c.serverCpuUsPerCycle / floor.serverCpuUsPerCycle || 0).toFixed(1)}×` : '-',
+  ]);
+  const header = ['case', 'cycles/s', 'p50 ms', 'p99 ms', 'srv µs/cyc', 'lua/cyc', 'cpu vs floor'];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+      .join('  ');
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  out.push(
+    '',
+    `memory: ${report.memory.bytesPerProxy.toFixed(0)} B per proxy (${report.memory.proxies} proxies, indexes included), ${report.memory.bytesPerLease.toFixed(0)} B per live lease`,
+  );
+  out.push('', 'targets (ratios measured in this run):');
+  for (const t of report.targets)
+    out.push(
+      `  ${t.met ? 'met    ' : 'MISSED '} ${t.name}: ${t.ratio.toFixed(2)} (goal ${t.goal})`,
+    );
+  return out.join('\n');
+}
