@@ -47,5 +47,5 @@ if tonumber(deadline) <= ctx.now then
   return { -3 }
 end
 local lease = readLease(ctx, leaseId) or { id = leaseId, proxyId = proxyId }
-applyOutcome(ctx, lease, readOutcome(ARGV, 4))
+applyOutcome(ctx, lease, readOutcome(ARGV, 4), loadProxy(ctx, proxyId), false)
 return { 1 }

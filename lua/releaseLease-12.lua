@@ -54,10 +54,11 @@ if expired then
     consumer = lease.consumer, sessionId = lease.sessionId, scope = lease.scope })
 end
 local outcome = readOutcome(ARGV, 5)
+local p = loadProxy(ctx, proxyId)
 if outcome and poolSettings(ctx) then
-  applyOutcome(ctx, lease, outcome, true)
+  applyOutcome(ctx, lease, outcome, p, true)
 end
-endLease(ctx, proxyId, leaseId, lease)
+endLease(ctx, proxyId, leaseId, lease, p)
 
 if expired then
   return { 0, poolStatsIf(ctx, wantStats), 'expired' }

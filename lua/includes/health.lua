@@ -15,8 +15,8 @@ local function latencyBucketField(ms)
   return 'lat:inf'
 end
 
-local function healthScore(key, now)
-  local f = rcall('HMGET', key, unpack(HEALTH_FIELDS))
+-- f = { status, circuit, successes, failures, lastSuccessAt, latencySumMs, latencyCount }
+local function healthScoreOf(f, now)
   if f[1] == 'disabled' then
     return 0
   end
@@ -43,10 +43,18 @@ local function healthScore(key, now)
   return score
 end
 
+local function healthScore(key, now)
+  return healthScoreOf(rcall('HMGET', key, unpack(HEALTH_FIELDS)), now)
+end
+
+local function formatScore(score)
+  return string.format('%.6f', score)
+end
+
 -- The stored score orders the "healthiest" index; it is refreshed at every outcome and
 -- transition (recency decay between outcomes is not reflected until the next one).
 local function storeHealthScore(key, now)
   local score = healthScore(key, now)
-  rcall('HSET', key, 'healthScore', string.format('%.6f', score))
+  rcall('HSET', key, 'healthScore', formatScore(score))
   return score
 end

@@ -1,4 +1,5 @@
 --- @include "includes/transitions"
+--- @include "includes/proxyRecord"
 --- @include "includes/leaseMember"
 
 -- Lease records outlive their deadline a little so a late release can still be explained.
@@ -20,19 +21,26 @@ end
 -- Take one unit of a proxy's capacity for a new lease and record the lease.
 -- lease = { id, proxyId, consumer, durationMs, scope?, sessionId? }; returns token, expiresAt.
 local function takeLease(ctx, lease)
-  local key = proxyKey(ctx, lease.proxyId)
-  local token = rcall('HINCRBY', ctx.key, 'seq', 1)
-  rcall('HINCRBY', ctx.key, 'stat:selections', 1)
-  if rcall('HINCRBY', key, 'activeLeases', 1) == 1 then
-    rcall('HINCRBY', ctx.key, 'leasedProxies', 1)
+  local p = loadProxy(ctx, lease.proxyId)
+  -- The pool's sequence is both the fencing token and the proxy's last-use position.
+  local counters = rcall('HMGET', ctx.key, 'seq', 'stat:selections', 'leasedProxies')
+  local token = (tonumber(counters[1]) or 0) + 1
+  local active = (tonumber(p.activeLeases) or 0) + 1
+  local poolUpdate = { 'HSET', ctx.key, 'seq', token, 'stat:selections', (tonumber(counters[2]) or 0) + 1 }
+  if active == 1 then
+    poolUpdate[#poolUpdate + 1] = 'leasedProxies'
+    poolUpdate[#poolUpdate + 1] = (tonumber(counters[3]) or 0) + 1
   end
-  rcall('HINCRBY', key, 'usageCount', 1)
-  rcall('HSET', key, 'lastUsedSeq', token, 'lastLeasedAt', ctx.now)
-  local probe = rcall('HGET', key, 'circuit') == 'half-open'
-  if probe then
-    rcall('HSET', key, 'probeLeaseId', lease.id)
+  rcall(unpack(poolUpdate))
+  setProxyField(p, 'activeLeases', active)
+  setProxyField(p, 'lastUsedSeq', token)
+  setProxyField(p, 'lastLeasedAt', ctx.now)
+  if p.circuit == 'half-open' then
+    setProxyField(p, 'probeLeaseId', lease.id)
   end
-  refreshAvailability(ctx, lease.proxyId)
+  saveProxy(p)
+  rcall('HINCRBY', p.key, 'usageCount', 1)
+  reindexProxy(ctx, p)
 
   local expiresAt = ctx.now + lease.durationMs
   local leaseKey = ctx.prefix .. 'lease:' .. lease.id
@@ -66,8 +74,9 @@ local function readLease(ctx, leaseId)
 end
 
 -- End a lease (released or expired): give its capacity back exactly once. The caller has
--- already removed its deadline entry, which is what makes this happen once.
-local function endLease(ctx, proxyId, leaseId, lease)
+-- already removed its deadline entry, which is what makes this happen once. `p` is the
+-- proxy's record when the caller already loaded it.
+local function endLease(ctx, proxyId, leaseId, lease, p)
   rcall('DEL', ctx.prefix .. 'lease:' .. leaseId)
   if lease and lease.scope then
     local loadKey = scopeKey(ctx, lease.scope, 'load')
@@ -84,22 +93,22 @@ local function endLease(ctx, proxyId, leaseId, lease)
       end
     end
   end
-  local key = proxyKey(ctx, proxyId)
-  if rcall('EXISTS', key) == 0 then
+  p = p or loadProxy(ctx, proxyId)
+  if not p then
     return
   end
-  local left = rcall('HINCRBY', key, 'activeLeases', -1)
-  if left == 0 then
+  local held = tonumber(p.activeLeases) or 0
+  if held == 1 then
     rcall('HINCRBY', ctx.key, 'leasedProxies', -1)
-  elseif left < 0 then
-    -- Cannot happen while every lease ends once; never let a bug go negative.
-    rcall('HSET', key, 'activeLeases', 0)
   end
-  if rcall('HGET', key, 'probeLeaseId') == leaseId then
+  -- Never below zero, even if a bug ever ended a lease twice.
+  setProxyField(p, 'activeLeases', math.max(0, held - 1))
+  if p.probeLeaseId == leaseId then
     -- A probe that ended without a verdict: the next caller may probe.
-    rcall('HDEL', key, 'probeLeaseId')
+    clearProxyField(p, 'probeLeaseId')
   end
-  local leasable, justAdded = refreshAvailability(ctx, proxyId)
+  saveProxy(p)
+  local leasable, justAdded = reindexProxy(ctx, p)
   if leasable and not justAdded then
     -- Room on a proxy that was already available (below a cap > 1, or a scope cap).
     notifyCapacity(ctx)

@@ -7,8 +7,8 @@
 -- o = { ok, category, statusCode, retryAfterMs, message, latencyMs, sessionData, random }
 
 -- Rest a proxy after a rate limit (or a block under a scope): for the lease's scope only
--- when it has one, otherwise for everyone.
-local function restProxy(ctx, lease, ms)
+-- when it has one, otherwise for everyone (on the proxy's record `p`).
+local function restProxy(ctx, lease, ms, p)
   local untilMs = ctx.now + ms
   if lease.scope then
     local restKey = scopeKey(ctx, lease.scope, 'rest')
@@ -20,10 +20,8 @@ local function restProxy(ctx, lease, ms)
     touchScopeKey(ctx, restKey, untilMs)
     return
   end
-  local key = proxyKey(ctx, lease.proxyId)
-  local current = tonumber(rcall('HGET', key, 'rateLimitedUntil')) or 0
-  if untilMs > current then
-    rcall('HSET', key, 'rateLimitedUntil', untilMs)
+  if untilMs > (tonumber(p.rateLimitedUntil) or 0) then
+    setProxyField(p, 'rateLimitedUntil', untilMs)
   end
 end
 
@@ -57,72 +55,76 @@ local function applySessionOutcome(ctx, lease, o)
   end
 end
 
--- `refreshLater`: the caller refreshes the proxy's availability itself (release does, in
--- endLease), so the five index updates happen once.
-local function applyOutcome(ctx, lease, o, refreshLater)
+-- `p`: the proxy's record (nil if the proxy is gone). `reindexLater`: the caller re-indexes
+-- it itself (release does, in endLease), so the index updates happen once.
+local function applyOutcome(ctx, lease, o, p, reindexLater)
   local settings = poolSettings(ctx)
-  local key = proxyKey(ctx, lease.proxyId)
-  local proxyExists = rcall('EXISTS', key) == 1
 
   -- Pool-wide totals (monotonic counters) that every metrics reader sees alike.
   if o.ok then
     rcall('HINCRBY', ctx.key, 'stat:successes', 1)
   else
     rcall('HINCRBY', ctx.key, 'stat:failures:' .. o.category, 1)
-  end
-  if o.latencyMs then
-    rcall('HINCRBY', ctx.key, 'stat:latencySumMs', math.floor(o.latencyMs + 0.5))
-    rcall('HINCRBY', ctx.key, 'stat:latencyCount', 1)
-    rcall('HINCRBY', ctx.key, 'stat:' .. latencyBucketField(o.latencyMs), 1)
-  end
-
-  if not o.ok then
     logEntry(ctx, { type = 'failure', proxyId = lease.proxyId, sessionId = lease.sessionId,
       leaseId = lease.id, consumer = lease.consumer, category = o.category,
       statusCode = o.statusCode, message = o.message, latencyMs = o.latencyMs,
       scope = lease.scope })
   end
-
-  if proxyExists then
-    rcall('HINCRBY', key, 'requests', 1)
-    if o.latencyMs then
-      rcall('HINCRBY', key, 'latencySumMs', math.floor(o.latencyMs + 0.5))
-      rcall('HINCRBY', key, 'latencyCount', 1)
-      rcall('HINCRBY', key, latencyBucketField(o.latencyMs), 1)
+  if o.latencyMs then
+    local bucket = latencyBucketField(o.latencyMs)
+    rcall('HINCRBY', ctx.key, 'stat:latencySumMs', math.floor(o.latencyMs + 0.5))
+    rcall('HINCRBY', ctx.key, 'stat:latencyCount', 1)
+    rcall('HINCRBY', ctx.key, 'stat:' .. bucket, 1)
+    if p then
+      rcall('HINCRBY', p.key, bucket, 1)
+      setProxyField(p, 'latencySumMs', (tonumber(p.latencySumMs) or 0) + math.floor(o.latencyMs + 0.5))
+      setProxyField(p, 'latencyCount', (tonumber(p.latencyCount) or 0) + 1)
     end
+  end
+
+  if p then
+    rcall('HINCRBY', p.key, 'requests', 1)
     if o.ok then
-      rcall('HINCRBY', key, 'successes', 1)
-      rcall('HSET', key, 'lastSuccessAt', ctx.now, 'consecutiveFailures', 0, 'rateLimitStreak', 0)
-      local circuit = rcall('HGET', key, 'circuit')
-      if circuit == 'half-open' or circuit == 'open' then
+      setProxyField(p, 'successes', (tonumber(p.successes) or 0) + 1)
+      setProxyField(p, 'lastSuccessAt', ctx.now)
+      setProxyField(p, 'consecutiveFailures', 0)
+      setProxyField(p, 'rateLimitStreak', 0)
+      if p.circuit == 'half-open' or p.circuit == 'open' then
+        syncProxy(p)
         resetCircuit(ctx, lease.proxyId, 'probe_succeeded')
+        syncProxy(p)
       end
     elseif o.category == 'rate_limit' then
       -- A cooldown, not a failure: the circuit's failure count is left alone.
-      rcall('HINCRBY', key, 'rateLimits', 1)
-      local streak = rcall('HINCRBY', key, 'rateLimitStreak', 1)
-      restProxy(ctx, lease, o.retryAfterMs or cooldownMs(settings, streak - 1, o.random))
+      rcall('HINCRBY', p.key, 'rateLimits', 1)
+      local streak = (tonumber(p.rateLimitStreak) or 0) + 1
+      setProxyField(p, 'rateLimitStreak', streak)
+      restProxy(ctx, lease, o.retryAfterMs or cooldownMs(settings, streak - 1, o.random), p)
     else
-      rcall('HINCRBY', key, 'failures', 1)
-      rcall('HINCRBY', key, 'fail:' .. o.category, 1)
-      rcall('HSET', key, 'lastFailureAt', ctx.now)
+      rcall('HINCRBY', p.key, 'fail:' .. o.category, 1)
+      setProxyField(p, 'failures', (tonumber(p.failures) or 0) + 1)
+      setProxyField(p, 'lastFailureAt', ctx.now)
       if lease.scope and o.category == 'blocked' then
         -- Blocked by one site: rest for that site, keep serving the others.
-        restProxy(ctx, lease, o.retryAfterMs or cooldownMs(settings, 0, o.random))
+        restProxy(ctx, lease, o.retryAfterMs or cooldownMs(settings, 0, o.random), p)
       else
-        local failures = rcall('HINCRBY', key, 'consecutiveFailures', 1)
-        local circuit = rcall('HGET', key, 'circuit') or 'closed'
-        if circuit == 'half-open' then
-          openCircuit(ctx, lease.proxyId, 'probe_failed', o.random)
-        elseif circuit == 'closed' and failures >= settings.failureThreshold then
-          openCircuit(ctx, lease.proxyId, 'consecutive_failures', o.random)
+        local failures = (tonumber(p.consecutiveFailures) or 0) + 1
+        setProxyField(p, 'consecutiveFailures', failures)
+        local circuit = p.circuit or 'closed'
+        if circuit == 'half-open' or (circuit == 'closed' and failures >= settings.failureThreshold) then
+          syncProxy(p)
+          openCircuit(ctx, lease.proxyId, circuit == 'half-open' and 'probe_failed' or 'consecutive_failures', o.random)
+          syncProxy(p)
         end
       end
     end
-    storeHealthScore(key, ctx.now)
-    scheduleRecovery(ctx, lease.proxyId)
-    if not refreshLater then
-      refreshAvailability(ctx, lease.proxyId)
+    storeRecordHealth(ctx, p)
+    saveProxy(p)
+    if p.hadCooldown or p.circuit == 'open' or p.rateLimitedUntil then
+      scheduleRecovery(ctx, lease.proxyId)
+    end
+    if not reindexLater then
+      reindexProxy(ctx, p)
     end
   end
 

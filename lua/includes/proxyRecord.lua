@@ -1,0 +1,122 @@
+--- @include "includes/availability"
+--- @include "includes/health"
+
+-- Hot paths (take a lease, end one, apply an outcome) read a proxy's state once, change it
+-- in Lua and write it back with one HSET, then move only the indexes whose score changed:
+-- every redis.call costs about a microsecond, and these paths run on every request.
+-- Rare paths (transitions) write fields directly and use refreshAvailability; a record
+-- that crosses one is synced (saved, reloaded) and fully re-indexed.
+local RECORD_FIELDS = { 'status', 'activeLeases', 'maxConcurrency', 'order', 'lastUsedSeq',
+  'circuit', 'probeLeaseId', 'rateLimitedUntil', 'healthScore', 'latencySumMs', 'latencyCount',
+  'successes', 'failures', 'lastSuccessAt', 'consecutiveFailures', 'rateLimitStreak' }
+
+local function fillRecord(p, values)
+  for i, name in ipairs(RECORD_FIELDS) do
+    p[name] = values[i] or nil
+  end
+end
+
+-- Index scores as refreshAvailability writes them: order, last use, load, -health, latency.
+local function scoresOf(p)
+  local count = tonumber(p.latencyCount) or 0
+  return { tonumber(p.order), tonumber(p.lastUsedSeq), tonumber(p.activeLeases) or 0,
+    -(tonumber(p.healthScore) or 0.5), count > 0 and (tonumber(p.latencySumMs) / count) or 0 }
+end
+
+local function leasableOf(ctx, p)
+  local leases = tonumber(p.activeLeases) or 0
+  local cap = tonumber(p.maxConcurrency) or 0
+  local circuit = p.circuit or 'closed'
+  return p.status == 'active' and (cap == 0 or leases < cap) and circuit ~= 'open'
+    and (tonumber(p.rateLimitedUntil) or 0) <= ctx.now
+    and not (circuit == 'half-open' and p.probeLeaseId)
+end
+
+-- nil when the proxy does not exist.
+local function loadProxy(ctx, proxyId)
+  local key = proxyKey(ctx, proxyId)
+  local values = rcall('HMGET', key, unpack(RECORD_FIELDS))
+  if not values[1] then
+    return nil
+  end
+  local p = { id = proxyId, key = key, changed = {}, removed = {} }
+  fillRecord(p, values)
+  p.scoresBefore = scoresOf(p)
+  p.hadCooldown = p.circuit == 'open' or p.rateLimitedUntil ~= nil
+  return p
+end
+
+local function setProxyField(p, name, value)
+  p[name] = value
+  p.changed[name] = true
+  p.removed[name] = nil
+end
+
+local function clearProxyField(p, name)
+  p[name] = nil
+  p.removed[name] = true
+  p.changed[name] = nil
+end
+
+local function saveProxy(p)
+  local set = { 'HSET', p.key }
+  for name in pairs(p.changed) do
+    set[#set + 1] = name
+    set[#set + 1] = p[name]
+  end
+  if #set > 2 then
+    rcall(unpack(set))
+  end
+  local del = { 'HDEL', p.key }
+  for name in pairs(p.removed) do
+    del[#del + 1] = name
+  end
+  if #del > 2 then
+    rcall(unpack(del))
+  end
+  p.changed, p.removed = {}, {}
+end
+
+-- Before a rare path writes the hash directly: save ours, and reload afterwards.
+local function syncProxy(p)
+  saveProxy(p)
+  fillRecord(p, rcall('HMGET', p.key, unpack(RECORD_FIELDS)))
+  p.scoresBefore = nil
+end
+
+-- Returns whether the proxy is leasable now and whether it just became so.
+local function reindexProxy(ctx, p)
+  local a = ctx.available
+  local member = rcall('ZSCORE', a[1], p.id)
+  if leasableOf(ctx, p) then
+    local scores = scoresOf(p)
+    if member and p.scoresBefore then
+      for i = 2, 5 do
+        if scores[i] ~= p.scoresBefore[i] then
+          rcall('ZADD', a[i], scores[i], p.id)
+        end
+      end
+    else
+      for i = 1, 5 do
+        rcall('ZADD', a[i], scores[i], p.id)
+      end
+    end
+    p.scoresBefore = scores
+    if not member then
+      notifyCapacity(ctx)
+      return true, true
+    end
+    return true, false
+  end
+  if member then
+    for i = 1, 5 do
+      rcall('ZREM', a[i], p.id)
+    end
+  end
+  return false, false
+end
+
+local function storeRecordHealth(ctx, p)
+  setProxyField(p, 'healthScore', formatScore(healthScoreOf({ p.status, p.circuit, p.successes,
+    p.failures, p.lastSuccessAt, p.latencySumMs, p.latencyCount }, ctx.now)))
+end
