@@ -96,6 +96,7 @@ if ARGV[10] == 'resume' then
   end
   proxyId = f[2]
 elseif ARGV[10] == 'new' then
+  pruneSessions(ctx, batch)
   sessionId, proxyId = pickIdleSession(ctx, filter)
   if not sessionId then
     if rcall('ZCARD', ctx.sessions) >= settings.maxSessions then

@@ -1,6 +1,6 @@
 --[[
-  Pool statistics from live state, after reclaiming a bounded batch of expired leases and
-  due cooldowns so that neither shows up as live.
+  Pool statistics from live state, after reclaiming a bounded batch of expired leases, due
+  cooldowns and sessions past their age, so that none of them shows up as live.
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
@@ -27,6 +27,7 @@
 local rcall = redis.call
 --- @include "includes/leases"
 --- @include "includes/cooldowns"
+--- @include "includes/sessions"
 
 local ctx = poolContext(KEYS, ARGV[1])
 if not poolSettings(ctx) then
@@ -34,4 +35,5 @@ if not poolSettings(ctx) then
 end
 reclaimExpired(ctx, tonumber(ARGV[2]))
 recoverDueCooldowns(ctx, tonumber(ARGV[2]))
+pruneSessions(ctx, tonumber(ARGV[2]))
 return { 1, poolStats(ctx) }

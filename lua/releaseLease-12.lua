@@ -46,7 +46,8 @@ if not deadline then
   return { 0, poolStatsIf(ctx, wantStats), 'not_found' }
 end
 rcall('ZREM', ctx.deadlines, member)
-local lease = readLease(ctx, leaseId) or { id = leaseId, proxyId = proxyId }
+local record = readLease(ctx, leaseId)
+local lease = record or { id = leaseId, proxyId = proxyId }
 local expired = tonumber(deadline) <= ctx.now
 if expired then
   rcall('HINCRBY', ctx.key, 'stat:leasesExpired', 1)
@@ -58,7 +59,7 @@ local p = loadProxy(ctx, proxyId)
 if outcome and poolSettings(ctx) then
   applyOutcome(ctx, lease, outcome, p, true)
 end
-endLease(ctx, proxyId, leaseId, lease, p)
+endLease(ctx, proxyId, leaseId, record, p)
 
 if expired then
   return { 0, poolStatsIf(ctx, wantStats), 'expired' }

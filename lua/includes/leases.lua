@@ -84,12 +84,22 @@ local function endLease(ctx, proxyId, leaseId, lease, p)
       rcall('HDEL', loadKey, proxyId)
     end
   end
-  if lease and lease.sessionId then
-    local key = sessionKey(ctx, lease.sessionId)
+  local sessionId = lease and lease.sessionId
+  if not lease then
+    -- The lease record is gone (reclaimed long after its deadline): find its session, if
+    -- any, among the few bound to the proxy.
+    for _, candidate in ipairs(rcall('SMEMBERS', ctx.prefix .. 'proxySessions:' .. proxyId)) do
+      if rcall('HGET', sessionKey(ctx, candidate), 'leaseId') == leaseId then
+        sessionId = candidate
+      end
+    end
+  end
+  if sessionId then
+    local key = sessionKey(ctx, sessionId)
     if rcall('HGET', key, 'leaseId') == leaseId then
       rcall('HDEL', key, 'leaseId')
       if rcall('HGET', key, 'status') == 'active' then
-        rcall('ZADD', ctx.idleSessions, ctx.now, lease.sessionId)
+        rcall('ZADD', ctx.idleSessions, ctx.now, sessionId)
       end
     end
   end

@@ -31,13 +31,36 @@ local function pickIdleSession(ctx, filter)
   local candidates = rcall('ZRANGE', ctx.idleSessions, 0, IDLE_SESSION_SCAN - 1)
   for _, sessionId in ipairs(candidates) do
     local f = rcall('HMGET', sessionKey(ctx, sessionId), 'proxyId', 'createdAt', 'status')
-    if f[3] ~= 'active' then
+    if not f[3] then
+      -- The record expired: nothing is left of this session.
+      rcall('ZREM', ctx.idleSessions, sessionId)
+      rcall('ZREM', ctx.sessions, sessionId)
+    elseif f[3] ~= 'active' then
       rcall('ZREM', ctx.idleSessions, sessionId)
     elseif not retireIfTooOld(ctx, sessionId, tonumber(f[2])) and proxyUsableFor(ctx, f[1], filter) then
       return sessionId, f[1]
     end
   end
   return nil
+end
+
+-- Retire sessions past their age and forget those whose record expired, oldest first,
+-- stopping at the first one still young: cost is bounded by what is actually due.
+local function pruneSessions(ctx, limit)
+  local settings = poolSettings(ctx)
+  local oldest = rcall('ZRANGE', ctx.sessions, 0, limit - 1, 'WITHSCORES')
+  for i = 1, #oldest, 2 do
+    local sessionId, createdAt = oldest[i], tonumber(oldest[i + 1])
+    if createdAt + settings.sessionMaxAgeMs > ctx.now then
+      return
+    end
+    if rcall('EXISTS', sessionKey(ctx, sessionId)) == 0 then
+      rcall('ZREM', ctx.sessions, sessionId)
+      rcall('ZREM', ctx.idleSessions, sessionId)
+    else
+      disableSession(ctx, sessionId, 'max_age')
+    end
+  end
 end
 
 local function createSession(ctx, sessionId, proxyId)
