@@ -152,7 +152,8 @@ local function readOutcome(argv, first)
     retryAfterMs = tonumber(optional(3)),
     message = optional(4),
     latencyMs = tonumber(optional(5)),
-    sessionData = optional(6),
+    -- Sent as '=' .. data when present, so an empty blob can clear the session's data.
+    sessionData = argv[first + 6] ~= '' and string.sub(argv[first + 6], 2) or nil,
     random = tonumber(argv[first + 7]) or 0,
   }
 end

@@ -19,6 +19,7 @@ export {
   ProxyNotFoundError,
   parseRetryAfter,
   type RetryOptions,
+  redactCredentials,
   redactProxyUrl,
   SelectorStrategy,
   SessionDisabledError,

@@ -28,6 +28,7 @@ import {
   proxyIdSchema,
   type RetryOptions,
   RetryOptionsSchema,
+  redactCredentials,
   ScriptCode,
   type ScriptFailureContext,
   type SelectorStrategy,
@@ -105,7 +106,9 @@ const TransitionSchema = z.object({
     .string()
     .min(1)
     .max(200)
-    .regex(/^[^\n\r]*$/, 'must be one line'),
+    .regex(/^[^\n\r]*$/, 'must be one line')
+    // Reasons end up in the error log: credentials pasted into one are masked.
+    .transform(redactCredentials),
 });
 type LeaseRef = z.infer<typeof LeaseRefSchema>;
 

@@ -35,6 +35,7 @@ export {
   type ProxyProtocol,
   parseProxyUrl,
   proxyIdFromUrl,
+  redactCredentials,
   redactProxyUrl,
 } from './proxyUrl.js';
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.js';
-import { parseProxyUrl, proxyIdFromUrl, redactProxyUrl } from './proxyUrl.js';
+import { parseProxyUrl, proxyIdFromUrl, redactCredentials, redactProxyUrl } from './proxyUrl.js';
 
 describe('parseProxyUrl', () => {
   it('parses every supported protocol with its default port', () => {
@@ -90,5 +90,17 @@ describe('redactProxyUrl', () => {
     const out = redactProxyUrl('gopher://user:s3cret@host');
     expect(out).not.toContain('s3cret');
     expect(out).not.toContain('user');
+  });
+});
+
+describe('redactCredentials', () => {
+  it.each([
+    ['boom via http://u:p@ss@10.0.0.1:80/x', 'boom via http://***:***@10.0.0.1:80/x'],
+    ['user:secret@host:8080 failed', '***:***@host:8080 failed'],
+    ['proxy=user:pw@1.2.3.4:80', 'proxy=***:***@1.2.3.4:80'],
+    ['socks5://a:b@[::1]:1080', 'socks5://***:***@[::1]:1080'],
+    ['mail bob@example.com at 12:30', 'mail bob@example.com at 12:30'],
+  ])('%s', (input, expected) => {
+    expect(redactCredentials(input)).toBe(expected);
   });
 });

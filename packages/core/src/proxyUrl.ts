@@ -150,3 +150,13 @@ export function redactProxyUrl(url: string): string {
     return at === -1 ? '(unparseable proxy url)' : `***@${url.slice(at + 1)}`;
   }
 }
+
+/**
+ * Mask credentials in free text before it is stored: `scheme://user:pass@host` (a raw '@'
+ * in the password included) and scheme-less `user:pass@host`.
+ */
+export function redactCredentials(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/]*@/gi, '$1***:***@')
+    .replace(/(^|[\s"'(=,])[^\s"'(=,:/@]+:[^\s/]*@(?=[\w[])/g, '$1***:***@');
+}
