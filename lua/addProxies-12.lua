@@ -47,8 +47,9 @@ for i, p in ipairs(cjson.decode(ARGV[2])) do
     rcall('HINCRBY', ctx.key, 'activeProxies', 1)
     storeHealthScore(key, ctx.now)
   end
+  -- `tags` repeats the tag:<tag> fields as one value, so a lease reply is a fixed HMGET.
   rcall('HSET', key, 'id', p.id, 'url', p.url, 'protocol', p.protocol, 'host', p.host,
-    'port', p.port, 'maxConcurrency', p.maxConcurrency)
+    'port', p.port, 'maxConcurrency', p.maxConcurrency, 'tags', table.concat(p.tags, ','))
   if p.username then
     rcall('HSET', key, 'username', p.username)
   end

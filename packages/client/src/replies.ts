@@ -64,31 +64,52 @@ function credentials(hash: Record<string, string>): { username?: string; passwor
   };
 }
 
-export function leasedProxyFromHash(hash: Record<string, string>): LeasedProxy {
+/** Field order of the leasedProxy HMGET in lua/acquireLease-12.lua. */
+const LEASED_PROXY_FIELDS = [
+  'url',
+  'protocol',
+  'host',
+  'port',
+  'username',
+  'password',
+  'tags',
+] as const;
+
+function leasedProxyFromReply(values: (string | null)[]): LeasedProxy {
+  const hash: Record<string, string> = {};
+  LEASED_PROXY_FIELDS.forEach((field, i) => {
+    const value = values[i];
+    if (value !== null && value !== undefined) hash[field] = value;
+  });
+  const labels: ProxyLabels = {};
+  LABEL_NAMES.forEach((name, i) => {
+    const value = values[LEASED_PROXY_FIELDS.length + i];
+    if (value !== null && value !== undefined) labels[name] = value;
+  });
   return {
     url: hash.url as string,
     protocol: hash.protocol as ProxyProtocol,
     host: hash.host as string,
     port: Number(hash.port),
     ...credentials(hash),
-    ...labelsAndTags(hash),
+    labels,
+    tags: hash.tags ? hash.tags.split(',').sort() : [],
   };
 }
 
-/** `{ 1, stats, leaseId, proxyId, token, acquiredAt, expiresAt, proxyHashFlat, session }` */
+/** `{ 1, stats, leaseId, proxyId, token, acquiredAt, expiresAt, leasedProxy, session }` */
 export function leaseFromReply(
   pool: string,
   consumer: string,
   scope: string | undefined,
   reply: unknown[],
 ): Lease {
-  const hash = hashFromFlat(reply[7]);
   const session = reply[8] as string[] | undefined;
   return {
     id: String(reply[2]),
     pool,
     proxyId: String(reply[3]),
-    proxy: leasedProxyFromHash(hash),
+    proxy: leasedProxyFromReply(reply[7] as (string | null)[]),
     consumer,
     acquiredAt: Number(reply[5]),
     expiresAt: Number(reply[6]),
