@@ -38,8 +38,8 @@ local function takeLease(ctx, lease)
   if p.circuit == 'half-open' then
     setProxyField(p, 'probeLeaseId', lease.id)
   end
+  setProxyField(p, 'usageCount', (tonumber(p.usageCount) or 0) + 1)
   saveProxy(p)
-  rcall('HINCRBY', p.key, 'usageCount', 1)
   reindexProxy(ctx, p)
 
   local expiresAt = ctx.now + lease.durationMs

@@ -8,7 +8,8 @@
 -- that crosses one is synced (saved, reloaded) and fully re-indexed.
 local RECORD_FIELDS = { 'status', 'activeLeases', 'maxConcurrency', 'order', 'lastUsedSeq',
   'circuit', 'probeLeaseId', 'rateLimitedUntil', 'healthScore', 'latencySumMs', 'latencyCount',
-  'successes', 'failures', 'lastSuccessAt', 'consecutiveFailures', 'rateLimitStreak' }
+  'successes', 'failures', 'lastSuccessAt', 'consecutiveFailures', 'rateLimitStreak',
+  'usageCount' }
 
 local function fillRecord(p, values)
   for i, name in ipairs(RECORD_FIELDS) do
