@@ -78,20 +78,28 @@ local function proxyMatches(prefix, proxyId, filter)
   return true
 end
 
--- Best (lowest-scored) available candidate that matches the filter.
+-- Best (lowest-scored) available candidate that matches the filter: one ZMSCORE for all
+-- candidates, then the filter is checked best-first, so usually only once.
 local function pickBest(prefix, indexKey, candidates, filter)
-  local best, bestScore = nil, nil
-  for _, proxyId in ipairs(candidates) do
-    local score = rcall('ZSCORE', indexKey, proxyId)
-    if score then
-      score = tonumber(score)
-      if (bestScore == nil or score < bestScore or (score == bestScore and proxyId < best))
-          and proxyMatches(prefix, proxyId, filter) then
-        best, bestScore = proxyId, score
-      end
+  if #candidates == 0 then
+    return nil
+  end
+  local scores = rcall('ZMSCORE', indexKey, unpack(candidates))
+  local ranked = {}
+  for i, proxyId in ipairs(candidates) do
+    if scores[i] then
+      ranked[#ranked + 1] = { tonumber(scores[i]), proxyId }
     end
   end
-  return best
+  table.sort(ranked, function(a, b)
+    return a[1] < b[1] or (a[1] == b[1] and a[2] < b[2])
+  end)
+  for _, entry in ipairs(ranked) do
+    if proxyMatches(prefix, entry[2], filter) then
+      return entry[2]
+    end
+  end
+  return nil
 end
 
 -- Walk the index from position `start`, at most `budget` candidates; returns id, next position.
@@ -152,8 +160,9 @@ local function pickWeightedRandom(prefix, byOrderKey, byHealthKey, filter, rando
     candidates = rcall('ZRANDMEMBER', byOrderKey, SAMPLE_SIZE)
   end
   local ids, weights, total = {}, {}, 0
-  for _, proxyId in ipairs(candidates) do
-    local negativeScore = rcall('ZSCORE', byHealthKey, proxyId)
+  local scores = #candidates > 0 and rcall('ZMSCORE', byHealthKey, unpack(candidates)) or {}
+  for i, proxyId in ipairs(candidates) do
+    local negativeScore = scores[i]
     if negativeScore and (filter == nil or proxyMatches(prefix, proxyId, filter)) then
       -- A floor keeps a proxy with score 0 drawable, just rarely.
       local weight = math.max(-tonumber(negativeScore), 0.001)
