@@ -15,6 +15,7 @@ local function poolContext(keys, prefix)
     errorLog = keys[10],
     sessions = keys[11],
     idleSessions = keys[12],
+    leases = keys[13],
     prefix = prefix,
     now = nowMs(),
   }

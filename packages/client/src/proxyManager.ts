@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type AcquireOptions,
   AcquireOptionsSchema,
@@ -699,7 +699,8 @@ export class ProxyManager {
     opts: ParsedAcquireOptions,
     args: (string | number)[],
   ): Promise<unknown[]> {
-    args[1] = randomUUID();
+    // 96 random bits, 16 characters: unique, and small in the keys that hold leases.
+    args[1] = randomBytes(12).toString('base64url');
     args[11] = String(Math.random());
     const reply = await this.scripts.run(luaScripts.acquireLease, this.poolKeys(opts.pool), args);
     const session = opts.session;

@@ -562,9 +562,8 @@ describeEachTarget('sticky sessions', (ctx) => {
     expect(sessionOf(await manager.acquireProxy({ pool, session: true }))).toBe(id);
   });
 
-  // BUG: sessions whose hash has expired stay in the `sessions` zset for good (nothing but
-  // disableSession removes them, and it gives up when the hash is gone), so they keep
-  // counting as live and keep taking maxSessions slots.
+  // Regression: a session whose record expired used to stay in the `sessions` zset for good,
+  // counting as live and taking a maxSessions slot.
   it('a session whose record has expired no longer counts as live nor toward maxSessions', async () => {
     const { manager, pool } = await freshPool(ctx, {
       maxSessions: 1,
@@ -584,17 +583,16 @@ describeEachTarget('sticky sessions', (ctx) => {
     expect(fresh).not.toBeNull();
   });
 
-  // BUG: when a session's lease expires and is reclaimed after its lease record is gone
-  // (the record only outlives the deadline by an hour), endLease gets no lease record, so
-  // the session keeps its leaseId: it reports leased: true for good and is never idle again.
+  // Regression: a lease whose record is gone when it is reclaimed (lost, or from an older
+  // layout) must still free its session, found through the proxy's sessions.
   it('a session lease reclaimed after its lease record expired frees the session', async () => {
     const { manager, pool } = await freshPool(ctx);
     await manager.addProxies(pool, proxyUrls(1));
     const lease = must(await manager.acquireProxy({ pool, session: true, durationSeconds: 0.05 }));
     const id = sessionOf(lease);
     await sleep(80);
-    // Nothing swept the pool for an hour: the lease record's TTL has run out.
-    await ctx.redis().pexpire(manager.keys.lease(pool, lease.id), 1);
+    // The lease record is gone; only the deadline entry remains.
+    await ctx.redis().hdel(manager.keys.poolKeys(pool).leases, lease.id);
     await sleep(10);
     expect(await manager.cleanupExpiredLeases(pool)).toBe(1);
     expect((await manager.getSessionState(pool, id)).leased).toBe(false);

@@ -11,12 +11,12 @@
  *   <prefix>:{<pool>}:available:byHealth    zset   leasable proxies by -health score
  *   <prefix>:{<pool>}:available:byLatency   zset   leasable proxies by mean latency (ms)
  *   <prefix>:{<pool>}:leaseDeadlines        zset   "<proxyId>:<leaseId>" by expiry (ms)
+ *   <prefix>:{<pool>}:leases                hash   leaseId -> acquiredAt|expiresAt|token|scope|sessionId|consumer
  *   <prefix>:{<pool>}:cooldowns             zset   proxies with an open circuit or a rest, by due time
  *   <prefix>:{<pool>}:errorLog              stream failures, transitions, expiries (capped)
  *   <prefix>:{<pool>}:sessions              zset   live sessions by creation time
  *   <prefix>:{<pool>}:idleSessions          zset   live sessions without a lease, by last use
  *   <prefix>:{<pool>}:proxy:<id>            hash   one proxy: url, labels, state, health counters
- *   <prefix>:{<pool>}:lease:<leaseId>       hash   one live lease (has a TTL)
  *   <prefix>:{<pool>}:session:<id>          hash   one session: proxy, status, data, usage (has a TTL)
  *   <prefix>:{<pool>}:proxySessions:<id>    set    live sessions bound to a proxy
  *   <prefix>:{<pool>}:label:<name>:<value>  set    proxy ids carrying that label value
@@ -41,6 +41,7 @@ export interface PoolKeys {
   errorLog: string;
   sessions: string;
   idleSessions: string;
+  leases: string;
 }
 
 export type PoolKeyName = keyof PoolKeys;
@@ -58,6 +59,7 @@ export const POOL_KEY_NAMES: readonly PoolKeyName[] = [
   'errorLog',
   'sessions',
   'idleSessions',
+  'leases',
 ];
 
 export class KeySchema {
@@ -92,15 +94,12 @@ export class KeySchema {
       errorLog: `${p}errorLog`,
       sessions: `${p}sessions`,
       idleSessions: `${p}idleSessions`,
+      leases: `${p}leases`,
     };
   }
 
   proxy(pool: string, proxyId: string): string {
     return `${this.poolPrefix(pool)}proxy:${proxyId}`;
-  }
-
-  lease(pool: string, leaseId: string): string {
-    return `${this.poolPrefix(pool)}lease:${leaseId}`;
   }
 
   session(pool: string, sessionId: string): string {

@@ -133,7 +133,7 @@ export const scopeSchema = z
   .string()
   .min(1)
   .max(253)
-  .regex(/^[^\s{}]+$/, 'must have no spaces or braces');
+  .regex(/^[^\s{}|]+$/, 'must have no spaces, braces or |');
 
 export const sessionIdSchema = z
   .string()

@@ -1,6 +1,6 @@
 --[[
-  Read proxies with their health score computed now, after processing due cooldowns so a
-  reader never sees a circuit that should already be half-open.
+  Pool statistics from live state, after reclaiming a bounded batch of expired leases, due
+  cooldowns and sessions past their age, so that none of them shows up as live.
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
@@ -15,30 +15,26 @@
     KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
     KEYS[11] sessions           (zset) live sessions by creation time
     KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
-    ARGV[2] how many due cooldowns to process first, at most
-    ARGV[3..n] proxy ids
+    ARGV[2] how many expired leases / due cooldowns to process first, at most
 
   Output:
     { -1 } the pool does not exist
-    { 1, now, { { proxyHashFlat, healthScore } or {} ... } } one entry per id, in order
+    { 1, { totalProxies, activeProxies, availableProxies, leasedProxies, totalLeases,
+           openCircuits, liveSessions } }
 ]]
 local rcall = redis.call
+--- @include "includes/leases"
 --- @include "includes/cooldowns"
+--- @include "includes/sessions"
 
 local ctx = poolContext(KEYS, ARGV[1])
 if not poolSettings(ctx) then
   return { -1 }
 end
+reclaimExpired(ctx, tonumber(ARGV[2]))
 recoverDueCooldowns(ctx, tonumber(ARGV[2]))
-local out = {}
-for i = 3, #ARGV do
-  local key = proxyKey(ctx, ARGV[i])
-  if rcall('EXISTS', key) == 1 then
-    out[#out + 1] = { rcall('HGETALL', key), string.format('%.6f', healthScore(key, ctx.now)) }
-  else
-    out[#out + 1] = {}
-  end
-end
-return { 1, ctx.now, out }
+pruneSessions(ctx, tonumber(ARGV[2]))
+return { 1, poolStats(ctx) }

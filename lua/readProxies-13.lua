@@ -1,6 +1,6 @@
 --[[
-  Clear a proxy's health (counters, latency, streaks) and close its circuit. Its status,
-  labels, leases and sessions are kept. Logged.
+  Read proxies with their health score computed now, after processing due cooldowns so a
+  reader never sees a circuit that should already be half-open.
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
@@ -15,41 +15,31 @@
     KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
     KEYS[11] sessions           (zset) live sessions by creation time
     KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
-    ARGV[2] proxy id
-    ARGV[3] reason
+    ARGV[2] how many due cooldowns to process first, at most
+    ARGV[3..n] proxy ids
 
   Output:
-    { 1 }  reset
     { -1 } the pool does not exist
-    { -4 } the proxy is not in the pool
+    { 1, now, { { proxyHashFlat, healthScore } or {} ... } } one entry per id, in order
 ]]
 local rcall = redis.call
---- @include "includes/transitions"
-
-local HEALTH_COUNTERS = { 'requests', 'successes', 'failures', 'rateLimits', 'latencySumMs',
-  'latencyCount', 'lastSuccessAt', 'lastFailureAt' }
+--- @include "includes/cooldowns"
 
 local ctx = poolContext(KEYS, ARGV[1])
 if not poolSettings(ctx) then
   return { -1 }
 end
-local proxyId = ARGV[2]
-local key = proxyKey(ctx, proxyId)
-if rcall('EXISTS', key) == 0 then
-  return { -4 }
-end
-local fields = rcall('HKEYS', key)
-for _, field in ipairs(fields) do
-  if string.sub(field, 1, 4) == 'lat:' or string.sub(field, 1, 5) == 'fail:' then
-    rcall('HDEL', key, field)
+recoverDueCooldowns(ctx, tonumber(ARGV[2]))
+local out = {}
+for i = 3, #ARGV do
+  local key = proxyKey(ctx, ARGV[i])
+  if rcall('EXISTS', key) == 1 then
+    out[#out + 1] = { rcall('HGETALL', key), string.format('%.6f', healthScore(key, ctx.now)) }
+  else
+    out[#out + 1] = {}
   end
 end
-rcall('HDEL', key, unpack(HEALTH_COUNTERS))
-resetCircuit(ctx, proxyId, ARGV[3])
-logTransition(ctx, 'proxy', proxyId, nil, 'health', 'reset', ARGV[3])
-storeHealthScore(key, ctx.now)
-scheduleRecovery(ctx, proxyId)
-refreshAvailability(ctx, proxyId)
-return { 1 }
+return { 1, ctx.now, out }

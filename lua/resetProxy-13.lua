@@ -1,7 +1,6 @@
 --[[
-  Remove one proxy from a pool with all its index entries and sessions. Refuses while the
-  proxy has live leases, so no lease ever points at a proxy that is gone (expired ones are
-  reclaimed first).
+  Clear a proxy's health (counters, latency, streaks) and close its circuit. Its status,
+  labels, leases and sessions are kept. Logged.
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
@@ -16,53 +15,42 @@
     KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
     KEYS[11] sessions           (zset) live sessions by creation time
     KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
     ARGV[2] proxy id
-    ARGV[3] how many expired leases to reclaim first, at most
+    ARGV[3] reason
 
   Output:
-    { 1 } removed
+    { 1 }  reset
     { -1 } the pool does not exist
     { -4 } the proxy is not in the pool
-    { -5, activeLeases } the proxy has live leases
 ]]
 local rcall = redis.call
---- @include "includes/leases"
---- @include "includes/labelMemberships"
+--- @include "includes/transitions"
+
+local HEALTH_COUNTERS = { 'requests', 'successes', 'failures', 'rateLimits', 'latencySumMs',
+  'latencyCount', 'lastSuccessAt', 'lastFailureAt' }
 
 local ctx = poolContext(KEYS, ARGV[1])
-local proxyId = ARGV[2]
-local key = proxyKey(ctx, proxyId)
 if not poolSettings(ctx) then
   return { -1 }
 end
-reclaimExpired(ctx, tonumber(ARGV[3]))
+local proxyId = ARGV[2]
+local key = proxyKey(ctx, proxyId)
 if rcall('EXISTS', key) == 0 then
   return { -4 }
 end
-local state = rcall('HMGET', key, 'activeLeases', 'status', 'circuit')
-local activeLeases = tonumber(state[1]) or 0
-if activeLeases > 0 then
-  return { -5, activeLeases }
+local fields = rcall('HKEYS', key)
+for _, field in ipairs(fields) do
+  if string.sub(field, 1, 4) == 'lat:' or string.sub(field, 1, 5) == 'fail:' then
+    rcall('HDEL', key, field)
+  end
 end
-
-local sessionsKey = ctx.prefix .. 'proxySessions:' .. proxyId
-for _, sessionId in ipairs(rcall('SMEMBERS', sessionsKey)) do
-  disableSession(ctx, sessionId, 'proxy_removed')
-end
-rcall('DEL', sessionsKey)
-dropLabelMemberships(ctx.prefix, key, proxyId)
-rcall('ZREM', ctx.proxies, proxyId)
-rcall('ZREM', ctx.cooldowns, proxyId)
-for _, index in ipairs(ctx.available) do
-  rcall('ZREM', index, proxyId)
-end
-if state[2] == 'active' then
-  rcall('HINCRBY', ctx.key, 'activeProxies', -1)
-end
-if state[3] == 'open' then
-  rcall('HINCRBY', ctx.key, 'openCircuits', -1)
-end
-rcall('DEL', key)
+rcall('HDEL', key, unpack(HEALTH_COUNTERS))
+resetCircuit(ctx, proxyId, ARGV[3])
+logTransition(ctx, 'proxy', proxyId, nil, 'health', 'reset', ARGV[3])
+storeHealthScore(key, ctx.now)
+scheduleRecovery(ctx, proxyId)
+refreshAvailability(ctx, proxyId)
 return { 1 }

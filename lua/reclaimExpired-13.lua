@@ -1,6 +1,6 @@
 --[[
-  Record the outcome of a request made through a live lease, without releasing it (for
-  long leases that make many requests).
+  Reclaim a bounded batch of expired leases (their deadline has passed), giving their
+  capacity back and logging each as lease_expired. Callers loop while `remaining` > 0.
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
@@ -15,37 +15,17 @@
     KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
     KEYS[11] sessions           (zset) live sessions by creation time
     KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
-    ARGV[2] proxy id
-    ARGV[3] lease id
-    ARGV[4] outcome: '' none, '1' ok, '0' failure
-    ARGV[5] error category            ARGV[6] HTTP status code
-    ARGV[7] retryAfterMs              ARGV[8] message
-    ARGV[9] latencyMs                 ARGV[10] new session data
-    ARGV[11] random number in [0, 1) for cooldown jitter ('' = none)
+    ARGV[2] batch size
 
   Output:
-    { 1 }   recorded
-    { -1 }  the pool does not exist
-    { -2 }  unknown or already released
-    { -3 }  the lease has expired
+    { reclaimed, remaining }  remaining = expired leases still waiting after this batch
 ]]
 local rcall = redis.call
---- @include "includes/outcomes"
+--- @include "includes/leases"
 
 local ctx = poolContext(KEYS, ARGV[1])
-local proxyId, leaseId = ARGV[2], ARGV[3]
-if not poolSettings(ctx) then
-  return { -1 }
-end
-local deadline = rcall('ZSCORE', ctx.deadlines, leaseMember(proxyId, leaseId))
-if not deadline then
-  return { -2 }
-end
-if tonumber(deadline) <= ctx.now then
-  return { -3 }
-end
-local lease = readLease(ctx, leaseId) or { id = leaseId, proxyId = proxyId }
-applyOutcome(ctx, lease, readOutcome(ARGV, 4), loadProxy(ctx, proxyId), false)
-return { 1 }
+local reclaimed = reclaimExpired(ctx, tonumber(ARGV[2]))
+return { reclaimed, rcall('ZCOUNT', ctx.deadlines, '-inf', ctx.now) }

@@ -1,6 +1,5 @@
 --[[
-  Pool statistics from live state, after reclaiming a bounded batch of expired leases, due
-  cooldowns and sessions past their age, so that none of them shows up as live.
+  Operator transition of a session's status (active | disabled) with a reason. Logged.
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
@@ -15,25 +14,35 @@
     KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
     KEYS[11] sessions           (zset) live sessions by creation time
     KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
-    ARGV[2] how many expired leases / due cooldowns to process first, at most
+    ARGV[2] session id
+    ARGV[3] 'active' or 'disabled'
+    ARGV[4] reason
 
   Output:
+    { 1, changed }  changed = 1 when the status changed
     { -1 } the pool does not exist
-    { 1, { totalProxies, activeProxies, availableProxies, leasedProxies, totalLeases,
-           openCircuits, liveSessions } }
+    { -6 } the session does not exist (or its record has expired)
+    { -8 } re-enabling is refused: its proxy is gone or disabled
 ]]
 local rcall = redis.call
---- @include "includes/leases"
---- @include "includes/cooldowns"
---- @include "includes/sessions"
+--- @include "includes/transitions"
 
 local ctx = poolContext(KEYS, ARGV[1])
 if not poolSettings(ctx) then
   return { -1 }
 end
-reclaimExpired(ctx, tonumber(ARGV[2]))
-recoverDueCooldowns(ctx, tonumber(ARGV[2]))
-pruneSessions(ctx, tonumber(ARGV[2]))
-return { 1, poolStats(ctx) }
+local key = sessionKey(ctx, ARGV[2])
+local proxyId = rcall('HGET', key, 'proxyId')
+if not proxyId then
+  return { -6 }
+end
+if ARGV[3] == 'disabled' then
+  return { 1, disableSession(ctx, ARGV[2], ARGV[4]) and 1 or 0 }
+end
+if rcall('HGET', proxyKey(ctx, proxyId), 'status') ~= 'active' then
+  return { -8 }
+end
+return { 1, enableSession(ctx, ARGV[2], ARGV[4]) and 1 or 0 }

@@ -1,6 +1,7 @@
 --[[
-  Reclaim a bounded batch of expired leases (their deadline has passed), giving their
-  capacity back and logging each as lease_expired. Callers loop while `remaining` > 0.
+  Process a bounded batch of due cooldowns: open circuits whose cooldown has elapsed
+  become half-open (one probe lease), finished rate-limit rests are lifted. Callers loop
+  while `remaining` > 0.
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
@@ -15,16 +16,17 @@
     KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
     KEYS[11] sessions           (zset) live sessions by creation time
     KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
     ARGV[2] batch size
 
   Output:
-    { reclaimed, remaining }  remaining = expired leases still waiting after this batch
+    { recovered, remaining }
 ]]
 local rcall = redis.call
---- @include "includes/leases"
+--- @include "includes/cooldowns"
 
 local ctx = poolContext(KEYS, ARGV[1])
-local reclaimed = reclaimExpired(ctx, tonumber(ARGV[2]))
-return { reclaimed, rcall('ZCOUNT', ctx.deadlines, '-inf', ctx.now) }
+local recovered = recoverDueCooldowns(ctx, tonumber(ARGV[2]))
+return { recovered, rcall('ZCOUNT', ctx.cooldowns, '-inf', ctx.now) }

@@ -1,5 +1,6 @@
 --[[
-  Operator transition of a session's status (active | disabled) with a reason. Logged.
+  Record the outcome of a request made through a live lease, without releasing it (for
+  long leases that make many requests).
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
@@ -14,34 +15,38 @@
     KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
     KEYS[11] sessions           (zset) live sessions by creation time
     KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
-    ARGV[2] session id
-    ARGV[3] 'active' or 'disabled'
-    ARGV[4] reason
+    ARGV[2] proxy id
+    ARGV[3] lease id
+    ARGV[4] outcome: '' none, '1' ok, '0' failure
+    ARGV[5] error category            ARGV[6] HTTP status code
+    ARGV[7] retryAfterMs              ARGV[8] message
+    ARGV[9] latencyMs                 ARGV[10] new session data
+    ARGV[11] random number in [0, 1) for cooldown jitter ('' = none)
 
   Output:
-    { 1, changed }  changed = 1 when the status changed
-    { -1 } the pool does not exist
-    { -6 } the session does not exist (or its record has expired)
-    { -8 } re-enabling is refused: its proxy is gone or disabled
+    { 1 }   recorded
+    { -1 }  the pool does not exist
+    { -2 }  unknown or already released
+    { -3 }  the lease has expired
 ]]
 local rcall = redis.call
---- @include "includes/transitions"
+--- @include "includes/outcomes"
 
 local ctx = poolContext(KEYS, ARGV[1])
+local proxyId, leaseId = ARGV[2], ARGV[3]
 if not poolSettings(ctx) then
   return { -1 }
 end
-local key = sessionKey(ctx, ARGV[2])
-local proxyId = rcall('HGET', key, 'proxyId')
-if not proxyId then
-  return { -6 }
+local deadline = rcall('ZSCORE', ctx.deadlines, leaseMember(proxyId, leaseId))
+if not deadline then
+  return { -2 }
 end
-if ARGV[3] == 'disabled' then
-  return { 1, disableSession(ctx, ARGV[2], ARGV[4]) and 1 or 0 }
+if tonumber(deadline) <= ctx.now then
+  return { -3 }
 end
-if rcall('HGET', proxyKey(ctx, proxyId), 'status') ~= 'active' then
-  return { -8 }
-end
-return { 1, enableSession(ctx, ARGV[2], ARGV[4]) and 1 or 0 }
+local lease = readLease(ctx, leaseId, proxyId) or { id = leaseId, proxyId = proxyId }
+applyOutcome(ctx, lease, readOutcome(ARGV, 4), loadProxy(ctx, proxyId), false)
+return { 1 }

@@ -16,6 +16,7 @@
     KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
     KEYS[11] sessions           (zset) live sessions by creation time
     KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
     ARGV[2] proxy id
@@ -46,7 +47,7 @@ if not deadline then
   return { 0, poolStatsIf(ctx, wantStats), 'not_found' }
 end
 rcall('ZREM', ctx.deadlines, member)
-local record = readLease(ctx, leaseId)
+local record = readLease(ctx, leaseId, proxyId)
 local lease = record or { id = leaseId, proxyId = proxyId }
 local expired = tonumber(deadline) <= ctx.now
 if expired then

@@ -3,6 +3,7 @@
 
   Input:
     KEYS[1] leaseDeadlines  (zset) "<proxyId>:<leaseId>" by expiry time (ms)
+    KEYS[2] leases          (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
     ARGV[2] proxy id
@@ -17,8 +18,6 @@
 local rcall = redis.call
 --- @include "includes/nowMs"
 --- @include "includes/leaseMember"
-
-local LEASE_RECORD_GRACE_MS = 3600000
 
 local deadlinesKey = KEYS[1]
 local prefix, proxyId, leaseId = ARGV[1], ARGV[2], ARGV[3]
@@ -35,8 +34,10 @@ if deadline <= now then
 end
 
 local expiresAt = math.max(deadline, now + tonumber(ARGV[4]))
-local leaseKey = prefix .. 'lease:' .. leaseId
 rcall('ZADD', deadlinesKey, 'XX', expiresAt, member)
-rcall('HSET', leaseKey, 'expiresAt', expiresAt)
-rcall('PEXPIREAT', leaseKey, expiresAt + LEASE_RECORD_GRACE_MS)
+local packed = rcall('HGET', KEYS[2], leaseId)
+if packed then
+  local acquiredAt, rest = string.match(packed, '^([^|]*)|[^|]*|(.*)$')
+  rcall('HSET', KEYS[2], leaseId, acquiredAt .. '|' .. expiresAt .. '|' .. rest)
+end
 return { 1, expiresAt }
