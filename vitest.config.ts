@@ -13,6 +13,9 @@ const alias = {
   '@leasehold/core': fromRoot('./packages/core/src/index.ts'),
   '@leasehold/client': fromRoot('./packages/client/src/index.ts'),
   '@leasehold/testing': fromRoot('./packages/testing/src/index.ts'),
+  '@leasehold/worker': fromRoot('./packages/worker/src/index.ts'),
+  '@leasehold/bench': fromRoot('./packages/bench/src/index.ts'),
+  '@leasehold/cli': fromRoot('./packages/cli/src/index.ts'),
 };
 
 // Real redis-server processes and child processes: be generous.
@@ -37,6 +40,13 @@ export default defineConfig({
     // Files run in parallel (2 cores); tests inside a file run one after another.
     maxWorkers: 2,
     teardownTimeout: 30_000,
-    projects: [packageProject('core'), packageProject('client'), packageProject('testing')],
+    projects: [
+      packageProject('core'),
+      packageProject('client'),
+      packageProject('testing'),
+      packageProject('worker'),
+      packageProject('bench'),
+      packageProject('cli'),
+    ],
   },
 });

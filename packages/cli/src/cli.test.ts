@@ -1,0 +1,145 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describeEachTarget, type StandaloneTarget } from '@leasehold/testing';
+import { it as baseIt, expect } from 'vitest';
+
+// Each CLI call is a fresh Node process (~1 s with tsx): give these tests room on 2 cores.
+const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+const main = join(root, 'packages/cli/src/main.ts');
+
+// The CLI as a person runs it: a separate process, configured by env, against real Redis.
+describeEachTarget(
+  'leasehold CLI',
+  (ctx) => {
+    async function cli(prefix: string, args: string[], env: Record<string, string> = {}) {
+      const target = ctx.target as StandaloneTarget;
+      try {
+        const { stdout, stderr } = await run(tsx, [main, ...args], {
+          cwd: root,
+          env: { ...process.env, REDIS_URL: target.url, LEASEHOLD_PREFIX: prefix, ...env },
+        });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const e = error as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    }
+
+    it('creates a pool, imports a list file, lists proxies with credentials masked', async () => {
+      const prefix = ctx.uniquePrefix();
+      const dir = mkdtempSync(join(tmpdir(), 'lh-cli-'));
+      const file = join(dir, 'proxies.txt');
+      writeFileSync(
+        file,
+        '# residential\nhttp://alice:s3cret@10.0.0.1:8080\n10.0.0.2:3128:bob:hunter2\n\nsocks5://[::1]:1080\n',
+      );
+      expect(
+        (await cli(prefix, ['pool', 'create', 'latam', '--selector', 'least-used'])).code,
+      ).toBe(0);
+      const imported = await cli(prefix, [
+        'import',
+        'latam',
+        '--file',
+        file,
+        '--label',
+        'country=AR',
+        '--tag',
+        'residential',
+        '--max-concurrency',
+        '2',
+      ]);
+      expect(imported).toMatchObject({ code: 0 });
+      expect(imported.stdout).toContain('imported 3 proxies');
+
+      const table = await cli(prefix, ['proxies', 'latam']);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toContain('http://***:***@10.0.0.1:8080');
+      expect(table.stdout).toContain('country=AR');
+      expect(table.stdout).not.toMatch(/s3cret|hunter2|alice|bob/);
+
+      const json = JSON.parse((await cli(prefix, ['proxies', 'latam', '--json'])).stdout) as {
+        url: string;
+        maxConcurrency: number;
+      }[];
+      expect(json).toHaveLength(3);
+      expect(json.every((p) => p.maxConcurrency === 2)).toBe(true);
+      const withSecrets = (await cli(prefix, ['proxies', 'latam', '--json', '--show-credentials']))
+        .stdout;
+      expect(withSecrets).toContain('hunter2');
+
+      const pools = JSON.parse((await cli(prefix, ['pools', '--json'])).stdout) as {
+        pool: string;
+        totalProxies: number;
+      }[];
+      expect(pools).toEqual([
+        expect.objectContaining({ pool: 'latam', totalProxies: 3, availableProxies: 3 }),
+      ]);
+    });
+
+    it('rejects a list with a bad line, naming it, and imports nothing', async () => {
+      const prefix = ctx.uniquePrefix();
+      await cli(prefix, ['pool', 'create', 'p']);
+      const bad = await cli(prefix, ['import', 'p'], {
+        PROXY_LIST: 'http://u:pw@10.0.0.1:80,http://u:topsecret@10.0.0.2:99999',
+      });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('line 2.port');
+      expect(bad.stderr).not.toContain('topsecret');
+      expect(JSON.parse((await cli(prefix, ['stats', 'p', '--json'])).stdout)).toMatchObject({
+        totalProxies: 0,
+      });
+    });
+
+    it('disables and enables a proxy, shows health and the error log', async () => {
+      const prefix = ctx.uniquePrefix();
+      await cli(prefix, ['pool', 'create', 'p']);
+      await cli(prefix, ['import', 'p'], { PROXY_LIST: 'http://10.0.0.9:80' });
+      const [proxy] = JSON.parse((await cli(prefix, ['proxies', 'p', '--json'])).stdout) as {
+        id: string;
+      }[];
+      expect(
+        (
+          await cli(prefix, [
+            'proxy',
+            'disable',
+            'p',
+            proxy?.id as string,
+            '--reason',
+            'maintenance',
+          ])
+        ).stdout,
+      ).toContain('now disabled');
+      const health = JSON.parse(
+        (await cli(prefix, ['proxy', 'health', 'p', proxy?.id as string, '--json'])).stdout,
+      );
+      expect(health.state.status).toBe('disabled');
+      const log = JSON.parse((await cli(prefix, ['errors', 'p', '--json'])).stdout) as {
+        type: string;
+        reason: string;
+      }[];
+      expect(log[0]).toMatchObject({ type: 'transition', reason: 'maintenance' });
+      expect((await cli(prefix, ['proxy', 'enable', 'p', proxy?.id as string])).stdout).toContain(
+        'now active',
+      );
+    });
+
+    it('answers an unknown command or pool with a clear error and a non-zero exit', async () => {
+      const prefix = ctx.uniquePrefix();
+      const unknown = await cli(prefix, ['frobnicate']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('unknown command frobnicate');
+      const missing = await cli(prefix, ['stats', 'ghost']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('Pool "ghost" does not exist');
+    });
+  },
+  { targets: ['standalone'] },
+);

@@ -1,0 +1,1 @@
+export { type ParsedLine, parseProxyList, toProxyInputs } from './proxyList.js';

@@ -1,0 +1,87 @@
+import pg from 'pg';
+import type { ErrorLogRow } from './errorLogRows.js';
+
+/** Connections the worker holds: one job persists at a time, plus a health check. */
+const POOL_SIZE = 3;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * The `error_log` table in PostgreSQL. Inserts are idempotent by (pool, entry_id), so an
+ * entry delivered twice (its worker died between insert and acknowledgement) is stored once.
+ */
+export class ErrorLogStore {
+  private readonly table: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    schema: string,
+  ) {
+    this.table = `${pg.escapeIdentifier(schema)}.error_log`;
+  }
+
+  static connect(databaseUrl: string, schema: string): ErrorLogStore {
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: 'leasehold-worker',
+    });
+    // An idle connection dropped by the server must not crash the process; the next
+    // query reconnects.
+    pool.on('error', () => {});
+    return new ErrorLogStore(pool, schema);
+  }
+
+  /**
+   * Insert a batch in one statement (one array per column, unnested server side: a fixed
+   * statement whatever the batch size). Returns how many rows were new.
+   */
+  async insert(rows: readonly ErrorLogRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const column = <K extends keyof ErrorLogRow>(name: K) => rows.map((row) => row[name]);
+    const result = await this.pool.query(
+      `INSERT INTO ${this.table}
+         (pool, entry_id, type, at, proxy_id, session_id, lease_id, consumer, category,
+          status_code, message, latency_ms, reason, subject, from_state, to_state, scope)
+       SELECT pool, entry_id, type, to_timestamp(at_ms / 1000.0), proxy_id, session_id,
+              lease_id, consumer, category, status_code, message, latency_ms, reason,
+              subject, from_state, to_state, scope
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[],
+                     $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[],
+                     $12::float8[], $13::text[], $14::text[], $15::text[], $16::text[],
+                     $17::text[])
+           AS t(pool, entry_id, type, at_ms, proxy_id, session_id, lease_id, consumer,
+                category, status_code, message, latency_ms, reason, subject, from_state,
+                to_state, scope)
+       ON CONFLICT (pool, entry_id) DO NOTHING`,
+      [
+        column('pool'),
+        column('entryId'),
+        column('type'),
+        column('atMs'),
+        column('proxyId'),
+        column('sessionId'),
+        column('leaseId'),
+        column('consumer'),
+        column('category'),
+        column('statusCode'),
+        column('message'),
+        column('latencyMs'),
+        column('reason'),
+        column('subject'),
+        column('fromState'),
+        column('toState'),
+        column('scope'),
+      ],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

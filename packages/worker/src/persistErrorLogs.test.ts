@@ -1,0 +1,213 @@
+import { Writable } from 'node:stream';
+import { ProxyManager } from '@leasehold/client';
+import { KeySchema } from '@leasehold/core';
+import { describeEachTarget } from '@leasehold/testing';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { ErrorLogStore } from './errorLogStore.js';
+import { ErrorLogStream } from './errorLogStream.js';
+import { createLogger } from './logger.js';
+import { migrateDatabase } from './migrations.js';
+import { NO_DATABASE_NOTE, persistErrorLogs } from './persistErrorLogs.js';
+import { JobName } from './schedules.js';
+import {
+  startTestWorker,
+  type TestSchema,
+  testSchema,
+  waitFor,
+  writeErrorEntries,
+} from './testSupport.js';
+import type { WorkerHandle } from './worker.js';
+
+const settings = { batchSize: 1000, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 };
+
+describeEachTarget('error-log persistence', (ctx) => {
+  let db: TestSchema;
+  const replicas: WorkerHandle[] = [];
+  beforeAll(() => {
+    db = testSchema();
+  });
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map((r) => r.close()));
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('without DATABASE_URL keeps entries in the stream and says so once', async () => {
+    const prefix = ctx.uniquePrefix();
+    const lines: string[] = [];
+    const logger = createLogger({
+      destination: new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    });
+    const keys = new KeySchema(prefix);
+    await new ProxyManager({ redis: ctx.redis(), prefix }).upsertPool({ name: 'p1' });
+    await writeErrorEntries(ctx.redis(), keys, 'p1', 5);
+    const replica = await startTestWorker(ctx, prefix, {
+      logger,
+      intervals: { persistErrorLogsMs: 100 },
+    });
+    replicas.push(replica);
+
+    const job = await waitFor('a persist-error-logs run', async () =>
+      (await replica.queue.getJobs(['completed'], 0, -1)).find(
+        (j) => j.name === JobName.PERSIST_ERROR_LOGS,
+      ),
+    );
+    expect(job.returnvalue).toEqual({ pools: 1, persisted: 0, skipped: NO_DATABASE_NOTE });
+    await waitFor(
+      'a second run',
+      async () =>
+        (await replica.queue.getJobs(['completed'], 0, -1)).filter(
+          (j) => j.name === JobName.PERSIST_ERROR_LOGS,
+        ).length > 1,
+    );
+    expect(await ctx.redis().xlen(keys.poolKeys('p1').errorLog)).toBe(5);
+    expect(lines.filter((line) => line.includes(NO_DATABASE_NOTE))).toHaveLength(1);
+  });
+
+  it('moves failures, transitions and expiries to PostgreSQL with every field', async () => {
+    const prefix = ctx.uniquePrefix();
+    const manager = new ProxyManager({ redis: ctx.redis(), prefix });
+    await manager.upsertPool({ name: 'latam', failureThreshold: 1 });
+    await manager.addProxies('latam', ['http://a:pw@10.3.0.1:8080', 'http://b:pw@10.3.0.2:8080']);
+    const failed = await manager.acquireProxy({
+      pool: 'latam',
+      consumer: 'w1',
+      scope: 'example.com',
+    });
+    if (!failed) throw new Error('expected a lease');
+    await manager.releaseProxy(failed, {
+      ok: false,
+      error: 'server',
+      statusCode: 503,
+      message: 'Service Unavailable',
+      latencyMs: 812.5,
+    });
+    const expiring = await manager.acquireProxy({
+      pool: 'latam',
+      consumer: 'w2',
+      durationSeconds: 0.05,
+    });
+    expect(expiring).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 100));
+    await manager.cleanupExpiredLeases('latam');
+    const logged = await manager.getErrorLog('latam', { limit: 100 });
+    expect(new Set(logged.map((e) => e.type))).toEqual(
+      new Set(['failure', 'transition', 'lease_expired']),
+    );
+
+    replicas.push(
+      await startTestWorker(ctx, prefix, { database: { url: db.url, schema: db.schema } }),
+    );
+    const key = manager.keys.poolKeys('latam').errorLog;
+    await waitFor('the stream to be drained', async () => (await ctx.redis().xlen(key)) === 0);
+
+    const { rows } = await db.pg.query(
+      `SELECT * FROM ${db.schema}.error_log WHERE pool = 'latam' AND entry_id = ANY($1) ORDER BY entry_id`,
+      [logged.map((e) => e.id)],
+    );
+    expect(rows).toHaveLength(logged.length);
+    for (const entry of logged) {
+      const row = rows.find((r) => r.entry_id === entry.id);
+      expect(row).toMatchObject({
+        pool: 'latam',
+        type: entry.type,
+        proxy_id: entry.proxyId ?? null,
+        session_id: entry.sessionId ?? null,
+        lease_id: entry.leaseId ?? null,
+        consumer: entry.consumer ?? null,
+        category: entry.category ?? null,
+        status_code: entry.statusCode ?? null,
+        message: entry.message ?? null,
+        latency_ms: entry.latencyMs ?? null,
+        reason: entry.reason ?? null,
+        subject: entry.subject ?? null,
+        from_state: entry.from ?? null,
+        to_state: entry.to ?? null,
+        scope: entry.scope ?? null,
+      });
+      expect((row.at as Date).getTime()).toBe(entry.at);
+    }
+  });
+
+  it('persists entries exactly once, acknowledged and trimmed', async () => {
+    const prefix = ctx.uniquePrefix();
+    const keys = new KeySchema(prefix);
+    const manager = new ProxyManager({ redis: ctx.redis(), prefix });
+    await manager.upsertPool({ name: 'bulk', errorLogMaxLength: 20_000 });
+    const ids = await writeErrorEntries(ctx.redis(), keys, 'bulk', 3_000);
+    await migrateDatabase(db.url, db.schema, createLogger({ level: 'silent' }));
+    const store = ErrorLogStore.connect(db.url, db.schema);
+    const stream = new ErrorLogStream(ctx.redis(), keys, 'measuring-consumer');
+    try {
+      const summary = await persistErrorLogs({ manager, stream, store, settings });
+      expect(summary).toEqual({ pools: 1, persisted: 3_000, duplicates: 0, reclaimed: 0 });
+      expect(await db.count('pool = $1 AND entry_id = ANY($2)', ['bulk', ids])).toBe(3_000);
+      expect(await ctx.redis().xlen(keys.poolKeys('bulk').errorLog)).toBe(0);
+      expect(await stream.pendingCount('bulk')).toBe(0);
+
+      // Inserting the same entries again (a crash between insert and XACK) adds nothing.
+      const again = await store.insert(
+        ids.slice(0, 500).map((id) => ({
+          pool: 'bulk',
+          entryId: id,
+          type: 'failure',
+          atMs: Date.now(),
+          proxyId: null,
+          sessionId: null,
+          leaseId: null,
+          consumer: null,
+          category: null,
+          statusCode: null,
+          message: null,
+          latencyMs: null,
+          reason: null,
+          subject: null,
+          fromState: null,
+          toState: null,
+          scope: null,
+        })),
+      );
+      expect(again).toBe(0);
+      expect(await db.count('pool = $1', ['bulk'])).toBe(3_000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('takes over entries a dead consumer read but never acknowledged', async () => {
+    const prefix = ctx.uniquePrefix();
+    const keys = new KeySchema(prefix);
+    const manager = new ProxyManager({ redis: ctx.redis(), prefix });
+    await manager.upsertPool({ name: 'p1' });
+    await writeErrorEntries(ctx.redis(), keys, 'p1', 300);
+    // A replica reads 200 entries, then dies before inserting them.
+    const dead = new ErrorLogStream(ctx.redis(), keys, 'dead-replica');
+    expect(await dead.readNew('p1', 200)).toHaveLength(200);
+    await migrateDatabase(db.url, db.schema, createLogger({ level: 'silent' }));
+    const store = ErrorLogStore.connect(db.url, db.schema);
+    const alive = new ErrorLogStream(ctx.redis(), keys, 'alive-replica');
+    try {
+      const fresh = await persistErrorLogs({ manager, stream: alive, store, settings });
+      // Not idle long enough yet: only the 100 never delivered are moved.
+      expect(fresh).toMatchObject({ persisted: 100, reclaimed: 0 });
+      await new Promise((r) => setTimeout(r, 150));
+      const later = await persistErrorLogs({
+        manager,
+        stream: alive,
+        store,
+        settings: { ...settings, claimIdleMs: 100 },
+      });
+      expect(later).toMatchObject({ persisted: 200, reclaimed: 200, duplicates: 0 });
+      expect(await db.count('pool = $1', ['p1'])).toBe(300);
+      expect(await alive.pendingCount('p1')).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,38 @@
+import type { ProxyManager } from '@leasehold/client';
+import type { Job } from 'bullmq';
+import { recoverDueCooldowns } from './cooldownRecovery.js';
+import type { JobReport } from './eachPool.js';
+import { sweepExpiredLeases } from './leaseExpiry.js';
+import { type PersistErrorLogsDeps, persistErrorLogs } from './persistErrorLogs.js';
+import { JobName } from './schedules.js';
+
+export type HousekeepingDeps = PersistErrorLogsDeps & { manager: ProxyManager };
+
+/** Run one housekeeping job by name (outside BullMQ too: scripts, tests). */
+export function runHousekeeping(
+  name: string,
+  deps: HousekeepingDeps,
+  report?: JobReport,
+): Promise<object> {
+  switch (name) {
+    case JobName.LEASE_EXPIRY:
+      return sweepExpiredLeases(deps.manager, report);
+    case JobName.COOLDOWN_RECOVERY:
+      return recoverDueCooldowns(deps.manager, report);
+    case JobName.PERSIST_ERROR_LOGS:
+      return persistErrorLogs(deps, report);
+    default:
+      throw new Error(`unknown housekeeping job "${name}"`);
+  }
+}
+
+/** The BullMQ processor: the job's summary is its return value, its notes go to job.log. */
+export function createProcessor(deps: HousekeepingDeps): (job: Job) => Promise<object> {
+  return async (job) => {
+    const summary = await runHousekeeping(job.name, deps, async (line) => {
+      await job.log(line);
+    });
+    await job.log(JSON.stringify(summary));
+    return summary;
+  };
+}
