@@ -7,7 +7,7 @@
  *   pnpm demo [--seconds 10] [--scrapers 16] [--proxies 12]
  */
 import { parseArgs } from 'node:util';
-import { type Lease, ProxyManager } from '@leasehold/client';
+import { type Lease, type Outcome, ProxyManager } from '@leasehold/client';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +31,14 @@ if (![seconds, scrapers, proxyCount].every((n) => Number.isInteger(n) && n > 0))
 const countries = ['AR', 'BR', 'CL', 'MX'];
 const manager = new ProxyManager({ redis: redisUrl, prefix });
 
-await manager.upsertPool({ name: pool, selector: 'least-used', leaseSeconds: 5 });
+// Short cooldowns so circuits visibly open, go half-open and close within the demo.
+await manager.upsertPool({
+  name: pool,
+  selector: 'least-used',
+  leaseSeconds: 5,
+  failureThreshold: 3,
+  cooldown: { baseSeconds: 1, maxSeconds: 8 },
+});
 const proxies = await manager.addProxies(
   pool,
   Array.from({ length: proxyCount }, (_, i) => ({
@@ -55,6 +62,18 @@ let cycles = 0;
 let empty = 0;
 let violations = 0;
 
+// Two proxies are flaky (their circuits open for everyone), the rest mostly succeed, with
+// the odd rate limit (a rest, not a failure).
+const flaky = new Set(proxies.slice(0, 2).map((p) => p.id));
+function simulatedOutcome(proxyId: string, latencyMs: number): Outcome {
+  const roll = Math.random();
+  if (flaky.has(proxyId) && roll < 0.6)
+    return { ok: false, error: 'network', message: 'ECONNRESET', latencyMs };
+  if (roll < 0.02)
+    return { ok: false, error: 'rate_limit', statusCode: 429, retryAfterMs: 500, latencyMs };
+  return { ok: true, latencyMs };
+}
+
 async function scraper(n: number, until: number): Promise<void> {
   const consumer = `scraper-${n}`;
   while (Date.now() < until) {
@@ -74,9 +93,10 @@ async function scraper(n: number, until: number): Promise<void> {
     if (held > (caps.get(lease.proxyId) ?? 0)) violations++;
     if (lease.fencingToken <= (lastToken.get(lease.proxyId) ?? 0)) violations++;
     lastToken.set(lease.proxyId, lease.fencingToken);
-    await new Promise((r) => setTimeout(r, 5 + Math.random() * 40)); // "the request"
+    const latencyMs = 5 + Math.random() * 40;
+    await new Promise((r) => setTimeout(r, latencyMs)); // "the request"
     inUse.set(lease.proxyId, (inUse.get(lease.proxyId) ?? 1) - 1);
-    await manager.releaseProxy(lease);
+    await manager.releaseProxy(lease, simulatedOutcome(lease.proxyId, latencyMs));
     cycles++;
   }
 }
@@ -86,7 +106,8 @@ const ticker = setInterval(async () => {
   const s = await manager.getPoolStats(pool);
   console.log(
     `leases ${String(s.totalLeases).padStart(3)} | leased proxies ${s.leasedProxies}/${s.totalProxies}` +
-      ` | available ${String(s.availableProxies).padStart(2)} | cycles ${cycles} | none-free ${empty}`,
+      ` | available ${String(s.availableProxies).padStart(2)} | open circuits ${s.openCircuits}` +
+      ` | cycles ${cycles} | none-free ${empty}`,
   );
 }, 1000);
 await Promise.all(Array.from({ length: scrapers }, (_, i) => scraper(i, until)));
@@ -98,6 +119,19 @@ console.log(
 );
 console.log(`cap or fencing violations seen: ${violations}`);
 console.log(`final stats: ${JSON.stringify(final)}`);
+const counters = await manager.getPoolCounters(pool);
+console.log(
+  `outcomes: ${counters.successes} ok, failures ${JSON.stringify(counters.failures)}, ` +
+    `${counters.circuitOpens} circuit openings`,
+);
+console.log('\nlatest error-log entries:');
+for (const e of await manager.getErrorLog(pool, { limit: 5 })) {
+  const what =
+    e.type === 'transition'
+      ? `${e.subject} ${e.from} -> ${e.to} (${e.reason})`
+      : `${e.category ?? ''} ${e.message ?? ''}`;
+  console.log(`  ${new Date(e.at).toISOString()} ${e.type.padEnd(13)} ${e.proxyId ?? ''} ${what}`);
+}
 console.log(`\nLook at it yourself:\n  redis-cli HGETALL '${prefix}:{${pool}}:pool'`);
 console.log(`  redis-cli ZRANGE '${prefix}:{${pool}}:available:byLoad' 0 -1 WITHSCORES`);
 console.log(`  redis-cli HGETALL '${prefix}:{${pool}}:proxy:${proxies[0]?.id}'`);

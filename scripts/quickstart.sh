@@ -23,8 +23,27 @@ need_redis_binaries
 need_pnpm
 pnpm install --frozen-lockfile
 
+# The demo runs the whole system: the housekeeping worker (with /metrics and /healthz) in the
+# background and a simulated scraper fleet in front, against the local Redis.
+run_demo() {
+  local port="${METRICS_PORT:-9464}"
+  pnpm gen:lua >/dev/null
+  METRICS_PORT="$port" pnpm --silent --filter @leasehold/worker start > .tmp-worker.log 2>&1 &
+  WORKER_PID=$!
+  trap 'kill -TERM "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null' EXIT
+  for _ in $(seq 1 50); do
+    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  echo "worker running (metrics on http://127.0.0.1:$port/metrics, log in .tmp-worker.log)"
+  pnpm --silent demo "$@"
+  echo
+  echo "a few of the worker's metrics (shared: read from Redis at scrape time):"
+  curl -fs "http://127.0.0.1:$port/metrics" | grep -E '^(proxy_selections_total|proxy_successes_total|proxy_failures_total|proxy_circuit_breaker_opens_total|leases_active|pool_proxies_available)\{pool="demo"' || true
+}
+
 case "${1:-}" in
-  demo) shift; pnpm demo "$@" ;;
+  demo) shift; run_demo "$@" ;;
   test) shift; pnpm test "$@" ;;
   *) echo "usage: bash scripts/quickstart.sh demo|test" >&2; exit 2 ;;
 esac
