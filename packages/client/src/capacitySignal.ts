@@ -19,6 +19,8 @@ export class CapacitySignal {
   private readonly subscribed = new Map<string, Promise<unknown>>();
   private readonly queues = new Map<string, Waiter[]>();
   private readonly generations = new Map<string, number>();
+  /** Waiters of this process per channel, whether in line or trying their luck. */
+  private readonly active = new Map<string, number>();
 
   constructor(private readonly redis: Redis | Cluster) {}
 
@@ -38,6 +40,21 @@ export class CapacitySignal {
       this.subscribed.set(channel, pending);
     }
     await pending;
+  }
+
+  /** A caller of this process is already waiting on this channel: newcomers queue behind. */
+  hasWaiters(channel: string): boolean {
+    return (this.active.get(channel) ?? 0) > 0;
+  }
+
+  enter(channel: string): void {
+    this.active.set(channel, (this.active.get(channel) ?? 0) + 1);
+  }
+
+  leave(channel: string): void {
+    const left = (this.active.get(channel) ?? 1) - 1;
+    if (left > 0) this.active.set(channel, left);
+    else this.active.delete(channel);
   }
 
   /** Changes whenever a wake-up arrives: compare before and after an attempt. */

@@ -319,10 +319,17 @@ export class ProxyManager {
     const opts = parseInput(AcquireOptionsSchema, options, 'options');
     const wantStats = this.acquireListeners.size > 0;
     const args = this.acquireArgs(opts, wantStats);
-    let reply = await this.tryAcquire(opts, args);
     const waitMs = opts.waitMs ?? 0;
-    if (reply[0] !== ScriptCode.OK && waitMs > 0) {
-      reply = await this.waitAndAcquire(opts, args, started + waitMs);
+    const channel = this.capacityChannel(opts.pool);
+    let reply: unknown[];
+    if (waitMs > 0 && this.capacity.hasWaiters(channel)) {
+      // Others of this process are already waiting: no barging, queue behind them.
+      reply = await this.waitAndAcquire(opts, args, started + waitMs, true);
+    } else {
+      reply = await this.tryAcquire(opts, args);
+      if (reply[0] !== ScriptCode.OK && waitMs > 0) {
+        reply = await this.waitAndAcquire(opts, args, started + waitMs, false);
+      }
     }
     const lease =
       reply[0] === ScriptCode.OK
@@ -717,22 +724,35 @@ export class ProxyManager {
    * CapacitySignal) until it succeeds or the deadline passes. A slow periodic retry only
    * guards against a wake-up lost to a reconnect.
    */
+  private capacityChannel(pool: string): string {
+    return `${this.keys.poolPrefix(pool)}capacity`;
+  }
+
   private async waitAndAcquire(
     opts: ParsedAcquireOptions,
     args: (string | number)[],
     deadline: number,
+    queueFirst: boolean,
   ): Promise<unknown[]> {
-    const channel = `${this.keys.poolPrefix(opts.pool)}capacity`;
+    const channel = this.capacityChannel(opts.pool);
     await this.capacity.listen(channel);
     const since = performance.now();
-    for (;;) {
-      const generation = this.capacity.generation(channel);
-      const reply = await this.tryAcquire(opts, args);
-      const remaining = deadline - performance.now();
-      if (reply[0] === ScriptCode.OK || remaining <= 0) return reply;
-      // A wake-up during the attempt may be for capacity this attempt did not see.
-      if (this.capacity.generation(channel) !== generation) continue;
-      await this.capacity.wait(channel, since, Math.min(remaining, LOST_WAKEUP_GUARD_MS));
+    this.capacity.enter(channel);
+    try {
+      if (queueFirst) {
+        await this.capacity.wait(channel, since, Math.min(deadline - since, LOST_WAKEUP_GUARD_MS));
+      }
+      for (;;) {
+        const generation = this.capacity.generation(channel);
+        const reply = await this.tryAcquire(opts, args);
+        const remaining = deadline - performance.now();
+        if (reply[0] === ScriptCode.OK || remaining <= 0) return reply;
+        // A wake-up during the attempt may be for capacity this attempt did not see.
+        if (this.capacity.generation(channel) !== generation) continue;
+        await this.capacity.wait(channel, since, Math.min(remaining, LOST_WAKEUP_GUARD_MS));
+      }
+    } finally {
+      this.capacity.leave(channel);
     }
   }
 
