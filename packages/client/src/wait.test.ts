@@ -99,4 +99,29 @@ describeEachTarget('waiting for capacity (waitMs)', (ctx) => {
     expect(await manager.getPoolStats(pool)).toMatchObject({ totalLeases: 0, availableProxies: 5 });
     await Promise.all(managers.map((m) => m.close()));
   });
+
+  it('a caller arriving while others wait queues behind them instead of barging', async () => {
+    const { manager, pool } = await capOnePool();
+    const held = (await manager.acquireProxy({ pool, consumer: 'a' })) as Lease;
+    const order: string[] = [];
+    const waiter = manager.acquireProxy({ pool, consumer: 'b', waitMs: 5000 }).then((l) => {
+      order.push('b');
+      return l;
+    });
+    await sleep(50);
+    await manager.releaseProxy(held);
+    // Right after its own release, `a` asks again: it must not take b's turn.
+    const again = manager.acquireProxy({ pool, consumer: 'a', waitMs: 5000 }).then((l) => {
+      order.push('a');
+      return l;
+    });
+    const b = (await waiter) as Lease;
+    expect(b.consumer).toBe('b');
+    await sleep(30);
+    expect(order).toEqual(['b']);
+    await manager.releaseProxy(b);
+    expect((await again)?.consumer).toBe('a');
+    expect(order).toEqual(['b', 'a']);
+    await manager.close();
+  });
 });
