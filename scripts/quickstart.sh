@@ -28,7 +28,8 @@ pnpm install --frozen-lockfile
 run_demo() {
   local port="${METRICS_PORT:-9464}"
   pnpm gen:lua >/dev/null
-  METRICS_PORT="$port" pnpm --silent --filter @leasehold/worker start > .tmp-worker.log 2>&1 &
+  # One node process (not pnpm → tsx → node), so the trap's SIGTERM reaches the worker itself.
+  METRICS_PORT="$port" node --import tsx packages/worker/src/main.ts > .tmp-worker.log 2>&1 &
   WORKER_PID=$!
   trap 'kill -TERM "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null' EXIT
   for _ in $(seq 1 50); do

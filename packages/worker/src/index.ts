@@ -38,6 +38,7 @@ export {
 export { type PoolSnapshot, PoolSnapshots } from './poolSnapshots.js';
 export { createProcessor, type HousekeepingDeps, runHousekeeping } from './processor.js';
 export { redactConnectionUrl, redactCredentials, redactProxyUrl } from './redaction.js';
+export { runWorkerFromEnv } from './runFromEnv.js';
 export {
   HOUSEKEEPING_QUEUE,
   JOB_HISTORY,
