@@ -15,7 +15,7 @@
     KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
     KEYS[11] sessions           (zset) live sessions by creation time
     KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
-    KEYS[13] leases             (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|fencingToken|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
     ARGV[2] proxy id

@@ -5,13 +5,13 @@
 -- Scope keys outlive the last lease or rest that needs them by this much, then expire.
 local SCOPE_KEY_GRACE_MS = 3600000
 
--- A lease record is one field of the pool's `leases` hash (no key, no TTL per lease: ~40%
--- less memory), removed when the lease ends, whether released or reclaimed:
---   leaseId -> "acquiredAt|expiresAt|fencingToken|scope|sessionId|consumer"
--- The consumer goes last because it is the only part that may contain '|'.
-local function packLease(acquiredAt, expiresAt, token, scope, sessionId, consumer)
-  return acquiredAt .. '|' .. expiresAt .. '|' .. token .. '|' .. (scope or '') .. '|'
-    .. (sessionId or '') .. '|' .. consumer
+-- A lease record is one field of the pool's `leases` hash (no key, no TTL per lease: less
+-- than half the memory), removed when the lease ends, whether released or reclaimed:
+--   leaseId -> "acquiredAt|fencingToken|scope|sessionId|consumer"
+-- (its expiry is its score in leaseDeadlines). The consumer goes last: it alone may hold '|'.
+local function packLease(acquiredAt, token, scope, sessionId, consumer)
+  return acquiredAt .. '|' .. token .. '|' .. (scope or '') .. '|' .. (sessionId or '') .. '|'
+    .. consumer
 end
 
 local function scopeKey(ctx, scope, what)
@@ -53,7 +53,7 @@ local function takeLease(ctx, lease)
 
   local expiresAt = ctx.now + lease.durationMs
   rcall('HSET', ctx.leases, lease.id,
-    packLease(ctx.now, expiresAt, token, lease.scope, lease.sessionId, lease.consumer))
+    packLease(ctx.now, token, lease.scope, lease.sessionId, lease.consumer))
   if lease.scope then
     local loadKey = scopeKey(ctx, lease.scope, 'load')
     rcall('HINCRBY', loadKey, lease.proxyId, 1)
@@ -73,8 +73,8 @@ local function readLease(ctx, leaseId, proxyId)
   if not packed then
     return nil
   end
-  local a, e, t, scope, sessionId, consumer = string.match(packed,
-    '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+  local a, _, scope, sessionId, consumer = string.match(packed,
+    '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
   return { id = leaseId, proxyId = proxyId, consumer = consumer, acquiredAt = tonumber(a),
     scope = scope ~= '' and scope or nil, sessionId = sessionId ~= '' and sessionId or nil }
 end

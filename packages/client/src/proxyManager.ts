@@ -706,8 +706,8 @@ export class ProxyManager {
     opts: ParsedAcquireOptions,
     args: (string | number)[],
   ): Promise<unknown[]> {
-    // 96 random bits, 16 characters: unique, and small in the keys that hold leases.
-    args[1] = randomBytes(12).toString('base64url');
+    // 72 random bits in 12 characters: unique among live leases, small where leases are kept.
+    args[1] = randomBytes(9).toString('base64url');
     args[11] = String(Math.random());
     const reply = await this.scripts.run(luaScripts.acquireLease, this.poolKeys(opts.pool), args);
     const session = opts.session;

@@ -11,7 +11,7 @@
  *   <prefix>:{<pool>}:available:byHealth    zset   leasable proxies by -health score
  *   <prefix>:{<pool>}:available:byLatency   zset   leasable proxies by mean latency (ms)
  *   <prefix>:{<pool>}:leaseDeadlines        zset   "<proxyId>:<leaseId>" by expiry (ms)
- *   <prefix>:{<pool>}:leases                hash   leaseId -> acquiredAt|expiresAt|token|scope|sessionId|consumer
+ *   <prefix>:{<pool>}:leases                hash   leaseId -> acquiredAt|token|scope|sessionId|consumer
  *   <prefix>:{<pool>}:cooldowns             zset   proxies with an open circuit or a rest, by due time
  *   <prefix>:{<pool>}:errorLog              stream failures, transitions, expiries (capped)
  *   <prefix>:{<pool>}:sessions              zset   live sessions by creation time

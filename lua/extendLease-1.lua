@@ -3,7 +3,6 @@
 
   Input:
     KEYS[1] leaseDeadlines  (zset) "<proxyId>:<leaseId>" by expiry time (ms)
-    KEYS[2] leases          (hash) leaseId -> "acquiredAt|expiresAt|token|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool
     ARGV[2] proxy id
@@ -20,7 +19,7 @@ local rcall = redis.call
 --- @include "includes/leaseMember"
 
 local deadlinesKey = KEYS[1]
-local prefix, proxyId, leaseId = ARGV[1], ARGV[2], ARGV[3]
+local proxyId, leaseId = ARGV[2], ARGV[3]
 local member = leaseMember(proxyId, leaseId)
 
 local deadline = rcall('ZSCORE', deadlinesKey, member)
@@ -35,9 +34,4 @@ end
 
 local expiresAt = math.max(deadline, now + tonumber(ARGV[4]))
 rcall('ZADD', deadlinesKey, 'XX', expiresAt, member)
-local packed = rcall('HGET', KEYS[2], leaseId)
-if packed then
-  local acquiredAt, rest = string.match(packed, '^([^|]*)|[^|]*|(.*)$')
-  rcall('HSET', KEYS[2], leaseId, acquiredAt .. '|' .. expiresAt .. '|' .. rest)
-end
 return { 1, expiresAt }
