@@ -28,8 +28,9 @@ describeEachTarget('waiting for capacity (waitMs)', (ctx) => {
     const wokeAfter = performance.now() - releasedAt;
     expect(lease).not.toBeNull();
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
-    // Far sooner than the 1 s lost-wake-up guard: the release's message woke it.
-    expect(wokeAfter).toBeLessThan(250);
+    // Well before the 1 s lost-wake-up guard could have fired: the release's message woke it
+    // (loose bound: CI shares 2 cores between Redis, the cluster and the test process).
+    expect(wokeAfter).toBeLessThan(700);
     await waiterManager.close();
   });
 
@@ -65,7 +66,7 @@ describeEachTarget('waiting for capacity (waitMs)', (ctx) => {
     const releasedAt = performance.now();
     await manager.releaseProxy(held);
     expect(await patient).not.toBeNull();
-    expect(performance.now() - releasedAt).toBeLessThan(500);
+    expect(performance.now() - releasedAt).toBeLessThan(700);
     await manager.close();
   });
 
