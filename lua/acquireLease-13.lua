@@ -73,13 +73,18 @@ local INDEX_OF_SELECTOR = { ['first-available'] = 1, ['round-robin'] = 2, ['leas
   healthiest = 4, ['lowest-latency'] = 5 }
 
 local function pickBySelector()
+  local byHealth = settings.healthIndexes and ctx.available[4] or nil
   if selector == 'weighted-random' then
-    local sampled = pickWeightedRandom(ctx.prefix, ctx.available[1], ctx.available[4], filter,
+    local sampled = pickWeightedRandom(ctx.prefix, ctx.available[1], byHealth, filter,
       tonumber(ARGV[12]) or 0)
-    -- An empty sample (a sparse filter) falls back to an exact search by health.
-    return sampled or pickProxy(ctx.prefix, ctx.available[4], filter, false)
+    -- An empty sample (a sparse filter) falls back to an exact search.
+    return sampled or pickProxy(ctx.prefix, byHealth or ctx.available[2], filter, false)
   end
   local index = INDEX_OF_SELECTOR[selector] or 2
+  if index >= 4 and not settings.healthIndexes then
+    return pickBestOfSample(ctx.prefix, ctx.available[1], filter, index == 5)
+      or pickProxy(ctx.prefix, ctx.available[2], filter, true)
+  end
   return pickProxy(ctx.prefix, ctx.available[index], filter, index == 2 or index == 3)
 end
 

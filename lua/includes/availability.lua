@@ -23,6 +23,7 @@ local function refreshAvailability(ctx, proxyId)
   local leasable = f[1] == 'active' and (cap == 0 or leases < cap) and circuit ~= 'open'
     and (tonumber(f[8]) or 0) <= ctx.now and not (circuit == 'half-open' and f[7])
   local a = ctx.available
+  local n = indexCount(ctx)
   if leasable then
     local count = tonumber(f[11]) or 0
     -- Unmeasured proxies sort first for lowest-latency, so they get measured.
@@ -30,14 +31,16 @@ local function refreshAvailability(ctx, proxyId)
     local added = rcall('ZADD', a[1], f[4], proxyId) == 1
     rcall('ZADD', a[2], f[5], proxyId)
     rcall('ZADD', a[3], leases, proxyId)
-    rcall('ZADD', a[4], -(tonumber(f[9]) or 0.5), proxyId)
-    rcall('ZADD', a[5], meanLatency, proxyId)
+    if n == 5 then
+      rcall('ZADD', a[4], -(tonumber(f[9]) or 0.5), proxyId)
+      rcall('ZADD', a[5], meanLatency, proxyId)
+    end
     if added then
       notifyCapacity(ctx)
     end
     return true, added
   end
-  for i = 1, 5 do
+  for i = 1, n do
     rcall('ZREM', a[i], proxyId)
   end
   return false, false

@@ -139,11 +139,11 @@ local function compileFilter(filterJson, scope)
   return filter
 end
 
--- weighted-random: draw a sample of available proxies (from the smallest drive set when
--- the filter has one), keep the matches, and pick one with probability proportional to its
--- health score. O(sample); `random` in [0, 1) comes from the caller.
-local function pickWeightedRandom(prefix, byOrderKey, byHealthKey, filter, random)
-  local candidates
+-- A random sample of available proxies that match the filter: from the smallest drive set
+-- when the filter has one (availability checked with one ZMSCORE), else from the index.
+-- O(sample). Used by weighted-random, and by healthiest / lowest-latency when the pool keeps
+-- no index for them.
+local function sampleAvailable(prefix, availableKey, filter)
   local driveKey = nil
   if filter then
     local driveSize = nil
@@ -154,31 +154,94 @@ local function pickWeightedRandom(prefix, byOrderKey, byHealthKey, filter, rando
       end
     end
   end
+  local candidates
   if driveKey then
     candidates = rcall('SRANDMEMBER', driveKey, SAMPLE_SIZE)
+    if #candidates > 0 then
+      local present = rcall('ZMSCORE', availableKey, unpack(candidates))
+      local available = {}
+      for i, proxyId in ipairs(candidates) do
+        if present[i] then
+          available[#available + 1] = proxyId
+        end
+      end
+      candidates = available
+    end
   else
-    candidates = rcall('ZRANDMEMBER', byOrderKey, SAMPLE_SIZE)
+    candidates = rcall('ZRANDMEMBER', availableKey, SAMPLE_SIZE)
   end
-  local ids, weights, total = {}, {}, 0
-  local scores = #candidates > 0 and rcall('ZMSCORE', byHealthKey, unpack(candidates)) or {}
-  for i, proxyId in ipairs(candidates) do
-    local negativeScore = scores[i]
-    if negativeScore and (filter == nil or proxyMatches(prefix, proxyId, filter)) then
-      -- A floor keeps a proxy with score 0 drawable, just rarely.
-      local weight = math.max(-tonumber(negativeScore), 0.001)
-      ids[#ids + 1] = proxyId
-      weights[#weights + 1] = weight
-      total = total + weight
+  if filter == nil then
+    return candidates
+  end
+  local matching = {}
+  for _, proxyId in ipairs(candidates) do
+    if proxyMatches(prefix, proxyId, filter) then
+      matching[#matching + 1] = proxyId
     end
   end
+  return matching
+end
+
+-- Health scores of candidates: from the health index when the pool keeps one, else from
+-- each proxy's record.
+local function healthScoresOf(prefix, byHealthKey, candidates)
+  local scores = {}
+  if #candidates == 0 then
+    return scores
+  end
+  if byHealthKey then
+    for i, negative in ipairs(rcall('ZMSCORE', byHealthKey, unpack(candidates))) do
+      scores[i] = negative and -tonumber(negative) or 0.5
+    end
+  else
+    for i, proxyId in ipairs(candidates) do
+      scores[i] = tonumber(rcall('HGET', prefix .. 'proxy:' .. proxyId, 'healthScore')) or 0.5
+    end
+  end
+  return scores
+end
+
+-- weighted-random: pick one of a sample with probability proportional to its health score.
+-- `random` in [0, 1) comes from the caller.
+local function pickWeightedRandom(prefix, availableKey, byHealthKey, filter, random)
+  local candidates = sampleAvailable(prefix, availableKey, filter)
+  local scores = healthScoresOf(prefix, byHealthKey, candidates)
+  local total = 0
+  for i = 1, #candidates do
+    -- A floor keeps a proxy with score 0 drawable, just rarely.
+    scores[i] = math.max(scores[i], 0.001)
+    total = total + scores[i]
+  end
   local target = random * total
-  for i, proxyId in ipairs(ids) do
-    target = target - weights[i]
+  for i, proxyId in ipairs(candidates) do
+    target = target - scores[i]
     if target < 0 then
       return proxyId
     end
   end
-  return ids[#ids]
+  return candidates[#candidates]
+end
+
+-- healthiest / lowest-latency on a pool without their indexes: the best of a sample
+-- (approximate; exact for pools no bigger than the sample).
+local function pickBestOfSample(prefix, availableKey, filter, byLatency)
+  local candidates = sampleAvailable(prefix, availableKey, filter)
+  local best, bestScore = nil, nil
+  local scores = byLatency and {} or healthScoresOf(prefix, nil, candidates)
+  for i, proxyId in ipairs(candidates) do
+    local score
+    if byLatency then
+      local f = rcall('HMGET', prefix .. 'proxy:' .. proxyId, 'latencySumMs', 'latencyCount')
+      local count = tonumber(f[2]) or 0
+      score = count > 0 and tonumber(f[1]) / count or 0
+    else
+      score = -scores[i]
+    end
+    if bestScore == nil or score < bestScore or (score == bestScore and proxyId < best) then
+      best, bestScore = proxyId, score
+    end
+  end
+  return best
 end
 
 local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet)

@@ -23,7 +23,7 @@ end
 
 local SETTING_NAMES = { 'leaseMs', 'selector', 'failureThreshold', 'cooldownBaseMs',
   'cooldownMaxMs', 'cooldownJitter', 'disableAfterOpens', 'maxSessions', 'sessionMaxUsage',
-  'sessionMaxAgeMs', 'scopeMaxConcurrency', 'errorLogMaxLength', 'name' }
+  'sessionMaxAgeMs', 'scopeMaxConcurrency', 'errorLogMaxLength', 'name', 'healthIndexes' }
 
 -- Pool settings, read once per call; nil when the pool does not exist.
 local function poolSettings(ctx)
@@ -42,6 +42,7 @@ local function poolSettings(ctx)
       s[name] = tonumber(s[name]) or 0
     end
     s.cooldownJitter = s.cooldownJitter == '1'
+    s.healthIndexes = s.healthIndexes == '1'
     ctx.settings = s
   end
   return ctx.settings
@@ -53,4 +54,11 @@ end
 
 local function sessionKey(ctx, sessionId)
   return ctx.prefix .. 'session:' .. sessionId
+end
+
+-- How many of the five "available" indexes the pool keeps: byHealth and byLatency only when
+-- its healthIndexes setting is on (they cost ~260 B per proxy).
+local function indexCount(ctx)
+  local settings = poolSettings(ctx)
+  return (settings and settings.healthIndexes) and 5 or 3
 end

@@ -88,17 +88,18 @@ end
 -- Returns whether the proxy is leasable now and whether it just became so.
 local function reindexProxy(ctx, p)
   local a = ctx.available
+  local n = indexCount(ctx)
   local member = rcall('ZSCORE', a[1], p.id)
   if leasableOf(ctx, p) then
     local scores = scoresOf(p)
     if member and p.scoresBefore then
-      for i = 2, 5 do
+      for i = 2, n do
         if scores[i] ~= p.scoresBefore[i] then
           rcall('ZADD', a[i], scores[i], p.id)
         end
       end
     else
-      for i = 1, 5 do
+      for i = 1, n do
         rcall('ZADD', a[i], scores[i], p.id)
       end
     end
@@ -110,7 +111,7 @@ local function reindexProxy(ctx, p)
     return true, false
   end
   if member then
-    for i = 1, 5 do
+    for i = 1, n do
       rcall('ZREM', a[i], p.id)
     end
   end

@@ -156,4 +156,39 @@ describeEachTarget('health scores and health-aware selectors', (ctx) => {
       (entry?.at as number) + 2000,
     );
   });
+
+  it('healthIndexes: exact healthiest / lowest-latency on any pool size, built and dropped on toggle', async () => {
+    const { manager, pool } = await freshPool(ctx, { failureThreshold: 1000 });
+    const ids = (await manager.addProxies(pool, proxyUrls(40))).map((p) => p.id);
+    const redis = ctx.redis();
+    const keys = manager.keys.poolKeys(pool);
+    expect(await redis.exists(keys.availableByHealth, keys.availableByLatency)).toBe(0);
+    // One proxy stands out on each measure; the other 39 stay neutral.
+    await report(manager, pool, ids[17] as string, ids, { ok: true, latencyMs: 40 }, 5);
+    await report(manager, pool, ids[29] as string, ids, { ok: true, latencyMs: 20 });
+    await report(manager, pool, ids[29] as string, ids, { ok: false, error: 'server' }, 3);
+
+    await manager.upsertPool({ name: pool, failureThreshold: 1000, healthIndexes: true });
+    expect(await redis.zcard(keys.availableByHealth)).toBe(40);
+    expect(await redis.zcard(keys.availableByLatency)).toBe(40);
+    expect((await manager.getPool(pool))?.healthIndexes).toBe(true);
+    expect((await manager.acquireProxy({ pool, selector: 'healthiest' }))?.proxyId).toBe(ids[17]);
+    // Unmeasured proxies come first for lowest-latency; exclude them to see the fastest.
+    const measured = [ids[17], ids[29]] as string[];
+    const unmeasured = ids.filter((id) => !measured.includes(id));
+    expect(
+      (
+        await manager.acquireProxy({
+          pool,
+          selector: 'lowest-latency',
+          filters: { exclude: unmeasured },
+        })
+      )?.proxyId,
+    ).toBe(ids[29]);
+
+    await manager.upsertPool({ name: pool, failureThreshold: 1000, healthIndexes: false });
+    expect(await redis.exists(keys.availableByHealth, keys.availableByLatency)).toBe(0);
+    // Without the indexes the selectors still work (best of a sample).
+    expect(await manager.acquireProxy({ pool, selector: 'healthiest' })).not.toBeNull();
+  });
 });

@@ -164,6 +164,7 @@ export class ProxyManager {
     const keys = this.poolKeys(settings.name);
     const reply = await this.scripts.run(luaScripts.upsertPool, keys, [
       settings.name,
+      this.keys.poolPrefix(settings.name),
       ...['selector', settings.selector],
       ...['leaseMs', secondsToMs(settings.leaseSeconds)],
       ...['failureThreshold', settings.failureThreshold],
@@ -177,6 +178,7 @@ export class ProxyManager {
       ...['sessionMaxAgeMs', secondsToMs(settings.session.maxAgeSeconds)],
       ...['scopeMaxConcurrency', settings.scopeMaxConcurrency ?? 0],
       ...['errorLogMaxLength', settings.errorLogMaxLength],
+      ...['healthIndexes', settings.healthIndexes ? 1 : 0],
     ]);
     // The registry of pool names has no hash tag (it spans pools), so it is written after.
     await this.redis.sadd(this.keys.pools(), settings.name);
@@ -210,6 +212,7 @@ export class ProxyManager {
         ? { scopeMaxConcurrency: Number(hash.scopeMaxConcurrency) }
         : {}),
       errorLogMaxLength: Number(hash.errorLogMaxLength),
+      healthIndexes: hash.healthIndexes === '1',
     };
   }
 

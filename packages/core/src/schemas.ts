@@ -74,6 +74,11 @@ export const PoolSettingsSchema = z
       .default({ maxUsageCount: 50, maxAgeSeconds: 3000 }),
     /** Leases of one proxy under one scope at once; no cap when absent. */
     scopeMaxConcurrency: z.int().min(1).optional(),
+    /**
+     * Keep exact indexes for the healthiest and lowest-latency selectors (~260 B per proxy).
+     * Off: those selectors take the best of a random sample (exact for small pools).
+     */
+    healthIndexes: z.boolean().default(false),
     /** Entries kept in the pool's Redis error-log stream (approximate cap). */
     errorLogMaxLength: z.int().min(100).max(1_000_000).default(10_000),
   })
