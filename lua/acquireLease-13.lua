@@ -39,8 +39,8 @@
     { 0, stats } no proxy (or no session) is available now
     { 1, stats, leaseId, proxyId, fencingToken, acquiredAt, expiresAt, leasedProxy,
       { sessionId, sessionData } or {} }
-    leasedProxy = { url, protocol, host, port, username, password, tags (comma-separated),
-      label:country, label:city, label:region, label:source, label:isp, label:asn }
+    leasedProxy = { url, tags (comma-separated), label:country, label:city, label:region,
+      label:source, label:isp, label:asn }
     stats = {} unless ARGV[8] is '1'; see includes/leases poolStats.
 ]]
 local rcall = redis.call
@@ -48,8 +48,8 @@ local rcall = redis.call
 --- @include "includes/sessions"
 
 -- What a lease hands out: a fixed HMGET is much cheaper than HGETALL of the whole record.
-local LEASED_PROXY_FIELDS = { 'url', 'protocol', 'host', 'port', 'username', 'password', 'tags',
-  'label:country', 'label:city', 'label:region', 'label:source', 'label:isp', 'label:asn' }
+local LEASED_PROXY_FIELDS = { 'url', 'tags', 'label:country', 'label:city', 'label:region',
+  'label:source', 'label:isp', 'label:asn' }
 
 local ctx = poolContext(KEYS, ARGV[1])
 local settings = poolSettings(ctx)

@@ -19,8 +19,8 @@
     KEYS[13] leases             (hash) leaseId -> "acquiredAt|fencingToken|scope|sessionId|consumer"
 
     ARGV[1] key prefix of the pool, e.g. "lh:{latam}:"
-    ARGV[2] JSON array of proxies: { id, url, protocol, host, port, username?, password?,
-            maxConcurrency (0 = no cap), labels = {{name, value}...}, tags = {tag...} }
+    ARGV[2] JSON array of proxies: { id, url (normalised), maxConcurrency (0 = no cap),
+            labels = {{name, value}...}, tags = {tag...} }
 
   Output:
     { -1 } the pool does not exist
@@ -49,14 +49,10 @@ for i, p in ipairs(cjson.decode(ARGV[2])) do
     storeHealthScore(key, ctx.now)
   end
   -- `tags` repeats the tag:<tag> fields as one value, so a lease reply is a fixed HMGET.
-  rcall('HSET', key, 'id', p.id, 'url', p.url, 'protocol', p.protocol, 'host', p.host,
-    'port', p.port, 'maxConcurrency', p.maxConcurrency, 'tags', table.concat(p.tags, ','))
-  if p.username then
-    rcall('HSET', key, 'username', p.username)
-  end
-  if p.password then
-    rcall('HSET', key, 'password', p.password)
-  end
+  -- Protocol, host, port and credentials are read from the URL by the client: not stored
+  -- twice (memory per proxy matters at 100,000 proxies).
+  rcall('HSET', key, 'id', p.id, 'url', p.url, 'maxConcurrency', p.maxConcurrency,
+    'tags', table.concat(p.tags, ','))
   addLabelMemberships(ctx.prefix, key, p.id, p.labels, p.tags)
   refreshAvailability(ctx, p.id)
   stored[i] = rcall('HGETALL', key)

@@ -241,11 +241,6 @@ export class ProxyManager {
       return {
         id: proxyIdFromUrl(url.normalized),
         url: url.normalized,
-        protocol: url.protocol,
-        host: url.host,
-        port: url.port,
-        ...(url.username === undefined ? {} : { username: url.username }),
-        ...(url.password === undefined ? {} : { password: url.password }),
         maxConcurrency: proxy.maxConcurrency ?? 0,
         labels: Object.entries(proxy.labels).filter(([, v]) => v !== undefined),
         tags: [...new Set(proxy.tags)],

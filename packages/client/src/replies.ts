@@ -4,7 +4,7 @@ import {
   LABEL_NAMES,
   type LabelName,
   type ProxyLabels,
-  type ProxyProtocol,
+  parseProxyUrl,
   redactProxyUrl,
 } from '@leasehold/core';
 import type {
@@ -57,43 +57,35 @@ function labelsAndTags(hash: Record<string, string>): { labels: ProxyLabels; tag
   return { labels, tags: tags.sort() };
 }
 
-function credentials(hash: Record<string, string>): { username?: string; password?: string } {
+/**
+ * Protocol, host, port and decoded credentials, from the stored (normalised) URL: the record
+ * keeps only the URL, which is the proxy's identity anyway.
+ */
+function urlParts(url: string, includeCredentials: boolean) {
+  const parsed = parseProxyUrl(url);
   return {
-    ...(hash.username === undefined ? {} : { username: hash.username }),
-    ...(hash.password === undefined ? {} : { password: hash.password }),
+    protocol: parsed.protocol,
+    host: parsed.host,
+    port: parsed.port,
+    ...(includeCredentials && parsed.username !== undefined ? { username: parsed.username } : {}),
+    ...(includeCredentials && parsed.password !== undefined ? { password: parsed.password } : {}),
   };
 }
 
-/** Field order of the leasedProxy HMGET in lua/acquireLease-12.lua. */
-const LEASED_PROXY_FIELDS = [
-  'url',
-  'protocol',
-  'host',
-  'port',
-  'username',
-  'password',
-  'tags',
-] as const;
-
+/** `values` = the leasedProxy HMGET of lua/acquireLease-13.lua: url, tags, then LABEL_NAMES. */
 function leasedProxyFromReply(values: (string | null)[]): LeasedProxy {
-  const hash: Record<string, string> = {};
-  LEASED_PROXY_FIELDS.forEach((field, i) => {
-    const value = values[i];
-    if (value !== null && value !== undefined) hash[field] = value;
-  });
+  const url = values[0] as string;
+  const tags = values[1];
   const labels: ProxyLabels = {};
   LABEL_NAMES.forEach((name, i) => {
-    const value = values[LEASED_PROXY_FIELDS.length + i];
+    const value = values[2 + i];
     if (value !== null && value !== undefined) labels[name] = value;
   });
   return {
-    url: hash.url as string,
-    protocol: hash.protocol as ProxyProtocol,
-    host: hash.host as string,
-    port: Number(hash.port),
-    ...credentials(hash),
+    url,
+    ...urlParts(url, true),
     labels,
-    tags: hash.tags ? hash.tags.split(',').sort() : [],
+    tags: tags ? tags.split(',').sort() : [],
   };
 }
 
@@ -132,10 +124,7 @@ export function proxyRecordFromHash(
     id: hash.id as string,
     pool,
     url: includeCredentials ? url : redactProxyUrl(url),
-    protocol: hash.protocol as ProxyProtocol,
-    host: hash.host as string,
-    port: Number(hash.port),
-    ...(includeCredentials ? credentials(hash) : {}),
+    ...urlParts(url, includeCredentials),
     ...labelsAndTags(hash),
     maxConcurrency: cap > 0 ? cap : undefined,
     status: hash.status === 'disabled' ? 'disabled' : 'active',
