@@ -5,7 +5,7 @@
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
-    KEYS[2] proxies             (zset) every proxy id by insertion order
+    KEYS[2] unavailable         (zset) proxies not leasable now, by insertion order
     KEYS[3] availableByOrder    (zset) leasable proxies by insertion order   (first-available)
     KEYS[4] availableByLastUse  (zset) leasable proxies by last-use sequence (round-robin)
     KEYS[5] availableByLoad     (zset) leasable proxies by live lease count  (least-used)
@@ -44,7 +44,6 @@ for i, p in ipairs(cjson.decode(ARGV[2])) do
     local order = rcall('HINCRBY', ctx.key, 'seq', 1)
     rcall('HSET', key, 'order', order, 'lastUsedSeq', order, 'status', 'active',
       'circuit', 'closed', 'activeLeases', 0, 'addedAt', ctx.now)
-    rcall('ZADD', ctx.proxies, order, p.id)
     rcall('HINCRBY', ctx.key, 'activeProxies', 1)
     storeHealthScore(key, ctx.now)
   end

@@ -4,7 +4,7 @@
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
-    KEYS[2] proxies             (zset) every proxy id by insertion order
+    KEYS[2] unavailable         (zset) proxies not leasable now, by insertion order
     KEYS[3] availableByOrder    (zset) leasable proxies by insertion order   (first-available)
     KEYS[4] availableByLastUse  (zset) leasable proxies by last-use sequence (round-robin)
     KEYS[5] availableByLoad     (zset) leasable proxies by live lease count  (least-used)

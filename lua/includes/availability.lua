@@ -36,6 +36,7 @@ local function refreshAvailability(ctx, proxyId)
       rcall('ZADD', a[5], meanLatency, proxyId)
     end
     if added then
+      rcall('ZREM', ctx.unavailable, proxyId)
       notifyCapacity(ctx)
     end
     return true, added
@@ -43,6 +44,7 @@ local function refreshAvailability(ctx, proxyId)
   for i = 1, n do
     rcall('ZREM', a[i], proxyId)
   end
+  rcall('ZADD', ctx.unavailable, f[4], proxyId)
   return false, false
 end
 

@@ -153,7 +153,7 @@ end
 local function poolStats(ctx)
   local counters = rcall('HMGET', ctx.key, 'activeProxies', 'leasedProxies')
   return {
-    rcall('ZCARD', ctx.proxies),
+    rcall('ZCARD', ctx.available[1]) + rcall('ZCARD', ctx.unavailable),
     tonumber(counters[1]) or 0,
     rcall('ZCARD', ctx.available[1]),
     tonumber(counters[2]) or 0,

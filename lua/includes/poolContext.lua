@@ -7,7 +7,9 @@
 local function poolContext(keys, prefix)
   return {
     key = keys[1],
-    proxies = keys[2],
+    -- Every proxy is in exactly one of `unavailable` and available[1] (byOrder), both
+    -- scored by insertion order: together they list the pool, at one entry per proxy.
+    unavailable = keys[2],
     -- byOrder, byLastUse, byLoad, byHealth, byLatency: the same members, five orders.
     available = { keys[3], keys[4], keys[5], keys[6], keys[7] },
     deadlines = keys[8],

@@ -105,6 +105,7 @@ local function reindexProxy(ctx, p)
     end
     p.scoresBefore = scores
     if not member then
+      rcall('ZREM', ctx.unavailable, p.id)
       notifyCapacity(ctx)
       return true, true
     end
@@ -114,6 +115,7 @@ local function reindexProxy(ctx, p)
     for i = 1, n do
       rcall('ZREM', a[i], p.id)
     end
+    rcall('ZADD', ctx.unavailable, p.order, p.id)
   end
   return false, false
 end

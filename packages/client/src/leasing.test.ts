@@ -389,4 +389,41 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
       .catch((e) => e);
     expect(result).toBeInstanceOf(NoProxyAvailableError);
   });
+
+  it('every proxy sits in exactly one of available:byOrder and unavailable; listings keep insertion order', async () => {
+    const { manager, pool } = await freshPool(ctx, { failureThreshold: 1 });
+    const ids = (
+      await manager.addProxies(
+        pool,
+        proxyUrls(6).map((url) => ({ url, maxConcurrency: 1 })),
+      )
+    ).map((p) => p.id);
+    await manager.acquireProxy({ pool, filters: { exclude: ids.filter((id) => id !== ids[1]) } }); // at cap
+    await manager.transitionProxyState(pool, ids[3] as string, 'disabled', 'test');
+    const lease = await manager.acquireProxy({
+      pool,
+      filters: { exclude: ids.filter((id) => id !== ids[4]) },
+    });
+    await manager.releaseProxy(lease as NonNullable<typeof lease>, { ok: false, error: 'network' }); // circuit open
+    const keys = manager.keys.poolKeys(pool);
+    const [available, unavailable] = await Promise.all([
+      ctx.redis().zrange(keys.availableByOrder, 0, -1),
+      ctx.redis().zrange(keys.unavailable, 0, -1),
+    ]);
+    expect(unavailable.sort()).toEqual([ids[1], ids[3], ids[4]].sort());
+    expect([...available, ...unavailable].sort()).toEqual([...ids].sort());
+    expect((await manager.listProxies(pool)).map((p) => p.id)).toEqual(ids);
+    expect((await manager.listProxies(pool, { offset: 2, limit: 3 })).map((p) => p.id)).toEqual(
+      ids.slice(2, 5),
+    );
+    expect((await manager.getAllProxyHealth(pool)).map((h) => h.proxyId)).toEqual(ids);
+    expect(await manager.getPoolStats(pool)).toMatchObject({
+      totalProxies: 6,
+      availableProxies: 3,
+      activeProxies: 5,
+    });
+    await manager.removeProxy(pool, ids[3] as string);
+    expect(await ctx.redis().zrange(keys.unavailable, 0, -1)).not.toContain(ids[3]);
+    expect((await manager.getPoolStats(pool)).totalProxies).toBe(5);
+  });
 });

@@ -283,11 +283,9 @@ export class ProxyManager {
   async listProxies(pool: string, options: ListProxiesOptions = {}): Promise<ProxyRecord[]> {
     const poolName = parseInput(poolNameSchema, pool, 'pool');
     const opts = parseInput(ListProxiesOptionsSchema, options, 'options');
-    const ids = await this.redis.zrange(
-      this.poolKeys(poolName).proxies,
-      opts.offset,
-      opts.offset + opts.limit - 1,
-    );
+    const ids = (await this.proxyIdsAfter(poolName, -1, opts.offset + opts.limit))
+      .slice(opts.offset)
+      .map(([id]) => id);
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.keys.proxy(poolName, id));
@@ -507,14 +505,15 @@ export class ProxyManager {
   async getAllProxyHealth(pool: string): Promise<ProxyHealth[]> {
     const poolName = parseInput(poolNameSchema, pool, 'pool');
     const out: ProxyHealth[] = [];
-    for (let offset = 0; ; offset += HEALTH_PAGE_SIZE) {
-      const ids = await this.redis.zrange(
-        this.poolKeys(poolName).proxies,
-        offset,
-        offset + HEALTH_PAGE_SIZE - 1,
-      );
-      if (ids.length === 0) return out;
-      for (const entry of await this.readProxies(poolName, ids)) {
+    // Walk by insertion order with a score cursor: O(N log N) for the whole pool.
+    for (let after = -1; ; ) {
+      const page = await this.proxyIdsAfter(poolName, after, HEALTH_PAGE_SIZE);
+      if (page.length === 0) return out;
+      after = (page[page.length - 1] as [string, number])[1];
+      for (const entry of await this.readProxies(
+        poolName,
+        page.map(([id]) => id),
+      )) {
         if (entry !== undefined) out.push(proxyHealthFromHash(entry.hash, entry.score));
       }
     }
@@ -645,6 +644,30 @@ export class ProxyManager {
 
   private poolKeys(pool: string): PoolKeys {
     return this.keys.poolKeys(pool);
+  }
+
+  /**
+   * The next `count` proxy ids (with their insertion order) after order `after`. A proxy is
+   * in exactly one of available:byOrder and unavailable, so the pool is their merge.
+   */
+  private async proxyIdsAfter(
+    pool: string,
+    after: number,
+    count: number,
+  ): Promise<[string, number][]> {
+    const keys = this.poolKeys(pool);
+    const pipeline = this.redis.pipeline();
+    for (const key of [keys.availableByOrder, keys.unavailable]) {
+      pipeline.zrangebyscore(key, `(${after}`, '+inf', 'WITHSCORES', 'LIMIT', 0, count);
+    }
+    const merged: [string, number][] = [];
+    for (const [error, flat] of (await pipeline.exec()) ?? []) {
+      if (error) throw error;
+      const items = flat as string[];
+      for (let i = 0; i + 1 < items.length; i += 2)
+        merged.push([items[i] as string, Number(items[i + 1])]);
+    }
+    return merged.sort((a, b) => a[1] - b[1]).slice(0, count);
   }
 
   /** Run a `{ done, remaining }` script in bounded batches until nothing is due. */

@@ -4,7 +4,7 @@
  *
  *   <prefix>:pools                          set    names of all pools (no hash tag)
  *   <prefix>:{<pool>}:pool                  hash   settings and live counters of the pool
- *   <prefix>:{<pool>}:proxies               zset   every proxy id, scored by insertion order
+ *   <prefix>:{<pool>}:unavailable           zset   proxies not leasable now, by insertion order
  *   <prefix>:{<pool>}:available:byOrder     zset   leasable proxies by insertion order
  *   <prefix>:{<pool>}:available:byLastUse   zset   leasable proxies by last-use sequence
  *   <prefix>:{<pool>}:available:byLoad      zset   leasable proxies by live lease count
@@ -30,7 +30,7 @@ export const DEFAULT_PREFIX = 'lh';
 /** Fixed per-pool keys, by the names the Lua headers use for them. */
 export interface PoolKeys {
   pool: string;
-  proxies: string;
+  unavailable: string;
   availableByOrder: string;
   availableByLastUse: string;
   availableByLoad: string;
@@ -48,7 +48,7 @@ export type PoolKeyName = keyof PoolKeys;
 
 export const POOL_KEY_NAMES: readonly PoolKeyName[] = [
   'pool',
-  'proxies',
+  'unavailable',
   'availableByOrder',
   'availableByLastUse',
   'availableByLoad',
@@ -83,7 +83,7 @@ export class KeySchema {
     const p = this.poolPrefix(pool);
     return {
       pool: `${p}pool`,
-      proxies: `${p}proxies`,
+      unavailable: `${p}unavailable`,
       availableByOrder: `${p}available:byOrder`,
       availableByLastUse: `${p}available:byLastUse`,
       availableByLoad: `${p}available:byLoad`,
