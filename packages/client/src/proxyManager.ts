@@ -756,10 +756,12 @@ export class ProxyManager {
     queueFirst: boolean,
   ): Promise<unknown[]> {
     const channel = this.capacityChannel(opts.pool);
-    await this.capacity.listen(channel);
     const since = performance.now();
+    // In line from now on, even while the subscription is still being set up (on a cluster
+    // that can take a while), so a caller arriving meanwhile queues behind instead of barging.
     this.capacity.enter(channel);
     try {
+      await this.capacity.listen(channel);
       if (queueFirst) {
         await this.capacity.wait(channel, since, Math.min(deadline - since, LOST_WAKEUP_GUARD_MS));
       }
