@@ -531,15 +531,9 @@ export class ProxyManager {
   ): Promise<boolean> {
     const poolName = parseInput(poolNameSchema, pool, 'pool');
     const id = parseInput(proxyIdSchema, proxyId, 'proxyId');
-    const t = parseInput(TransitionSchema, { status, reason });
-    const reply = await this.scripts.run(luaScripts.transitionProxy, this.poolKeys(poolName), [
-      this.keys.poolPrefix(poolName),
-      id,
-      t.status,
-      t.reason,
-    ]);
-    this.throwOnFailure('transitionProxy', reply, { pool: poolName, proxyId: id });
-    return reply[1] === 1;
+    return this.transition(luaScripts.transitionProxy, poolName, id, status, reason, {
+      proxyId: id,
+    });
   }
 
   /** Clear a proxy's health counters and close its circuit (status and leases are kept). */
@@ -577,15 +571,9 @@ export class ProxyManager {
   ): Promise<boolean> {
     const poolName = parseInput(poolNameSchema, pool, 'pool');
     const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
-    const t = parseInput(TransitionSchema, { status, reason });
-    const reply = await this.scripts.run(luaScripts.transitionSession, this.poolKeys(poolName), [
-      this.keys.poolPrefix(poolName),
-      id,
-      t.status,
-      t.reason,
-    ]);
-    this.throwOnFailure('transitionSession', reply, { pool: poolName, sessionId: id });
-    return reply[1] === 1;
+    return this.transition(luaScripts.transitionSession, poolName, id, status, reason, {
+      sessionId: id,
+    });
   }
 
   /**
@@ -668,6 +656,26 @@ export class ProxyManager {
         merged.push([items[i] as string, Number(items[i + 1])]);
     }
     return merged.sort((a, b) => a[1] - b[1]).slice(0, count);
+  }
+
+  /** transitionProxy / transitionSession: `{ 1, changed }` or a failure code. */
+  private async transition(
+    script: LuaScript,
+    pool: string,
+    id: string,
+    status: 'active' | 'disabled',
+    reason: string,
+    ctx: { proxyId?: string; sessionId?: string },
+  ): Promise<boolean> {
+    const t = parseInput(TransitionSchema, { status, reason });
+    const reply = await this.scripts.run(script, this.poolKeys(pool), [
+      this.keys.poolPrefix(pool),
+      id,
+      t.status,
+      t.reason,
+    ]);
+    this.throwOnFailure(script.name, reply, { pool, ...ctx });
+    return reply[1] === 1;
   }
 
   /** Run a `{ done, remaining }` script in bounded batches until nothing is due. */
