@@ -24,6 +24,8 @@ local function scoresOf(p)
     -(tonumber(p.healthScore) or 0.5), count > 0 and (tonumber(p.latencySumMs) / count) or 0 }
 end
 
+-- Leasable = status active, below its cap (0 = none), circuit not open, not resting after a
+-- rate limit, and, when half-open, no probe lease out yet (one probe at a time).
 local function leasableOf(ctx, p)
   local leases = tonumber(p.activeLeases) or 0
   local cap = tonumber(p.maxConcurrency) or 0
@@ -118,6 +120,22 @@ local function reindexProxy(ctx, p)
     rcall('ZADD', ctx.unavailable, p.order, p.id)
   end
   return false, false
+end
+
+-- Re-index a proxy from what its hash says now, whatever the indexes held: for the rare
+-- paths that wrote the hash directly. Returns what reindexProxy returns.
+local function refreshAvailability(ctx, proxyId)
+  local p = loadProxy(ctx, proxyId)
+  if not p then
+    return false, false
+  end
+  p.scoresBefore = nil
+  local leasable, added = reindexProxy(ctx, p)
+  if not leasable then
+    -- Also when it was in no index at all: every proxy is listed somewhere.
+    rcall('ZADD', ctx.unavailable, p.order, p.id)
+  end
+  return leasable, added
 end
 
 local function storeRecordHealth(ctx, p)

@@ -1,7 +1,7 @@
 --- @include "includes/poolContext"
 --- @include "includes/errorLog"
 --- @include "includes/health"
---- @include "includes/availability"
+--- @include "includes/proxyRecord"
 
 -- State changes of proxies and sessions. Each one is logged with its reason.
 
