@@ -139,21 +139,25 @@ local function compileFilter(filterJson, scope)
   return filter
 end
 
+-- The smallest of the filter's drive sets (every match is in each of them) and its size;
+-- nil when the filter has no positive condition.
+local function smallestDriveSet(prefix, filter)
+  local driveKey, driveSize = nil, nil
+  for _, suffix in ipairs(filter.drive) do
+    local size = rcall('SCARD', prefix .. suffix)
+    if driveSize == nil or size < driveSize then
+      driveKey, driveSize = prefix .. suffix, size
+    end
+  end
+  return driveKey, driveSize
+end
+
 -- A random sample of available proxies that match the filter: from the smallest drive set
 -- when the filter has one (availability checked with one ZMSCORE), else from the index.
 -- O(sample). Used by weighted-random, and by healthiest / lowest-latency when the pool keeps
 -- no index for them.
 local function sampleAvailable(prefix, availableKey, filter)
-  local driveKey = nil
-  if filter then
-    local driveSize = nil
-    for _, suffix in ipairs(filter.drive) do
-      local size = rcall('SCARD', prefix .. suffix)
-      if driveSize == nil or size < driveSize then
-        driveKey, driveSize = prefix .. suffix, size
-      end
-    end
-  end
+  local driveKey = filter and smallestDriveSet(prefix, filter)
   local candidates
   if driveKey then
     candidates = rcall('SRANDMEMBER', driveKey, SAMPLE_SIZE)
@@ -249,13 +253,7 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet)
     return rcall('ZRANGE', indexKey, 0, 0)[1]
   end
 
-  local driveKey, driveSize = nil, nil
-  for _, suffix in ipairs(filter.drive) do
-    local size = rcall('SCARD', prefix .. suffix)
-    if driveSize == nil or size < driveSize then
-      driveKey, driveSize = prefix .. suffix, size
-    end
-  end
+  local driveKey, driveSize = smallestDriveSet(prefix, filter)
   if driveSize == 0 then
     return nil
   end
