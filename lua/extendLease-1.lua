@@ -4,10 +4,9 @@
   Input:
     KEYS[1] leaseDeadlines  (zset) "<proxyId>:<leaseId>" by expiry time (ms)
 
-    ARGV[1] key prefix of the pool
-    ARGV[2] proxy id
-    ARGV[3] lease id
-    ARGV[4] extension in ms
+    ARGV[1] proxy id
+    ARGV[2] lease id
+    ARGV[3] extension in ms
 
   Output:
     { 1, expiresAt }  the new deadline (server epoch ms)
@@ -19,7 +18,7 @@ local rcall = redis.call
 --- @include "includes/leaseMember"
 
 local deadlinesKey = KEYS[1]
-local proxyId, leaseId = ARGV[2], ARGV[3]
+local proxyId, leaseId = ARGV[1], ARGV[2]
 local member = leaseMember(proxyId, leaseId)
 
 local deadline = rcall('ZSCORE', deadlinesKey, member)
@@ -32,6 +31,6 @@ if deadline <= now then
   return { -3 }
 end
 
-local expiresAt = math.max(deadline, now + tonumber(ARGV[4]))
+local expiresAt = math.max(deadline, now + tonumber(ARGV[3]))
 rcall('ZADD', deadlinesKey, 'XX', expiresAt, member)
 return { 1, expiresAt }

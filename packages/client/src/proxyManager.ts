@@ -404,7 +404,6 @@ export class ProxyManager {
     const ref = parseInput(LeaseRefSchema, lease, 'lease');
     const extension = parseInput(extendSecondsSchema, seconds, 'seconds');
     const reply = await this.scripts.run(luaScripts.extendLease, this.poolKeys(ref.pool), [
-      this.keys.poolPrefix(ref.pool),
       ref.proxyId,
       ref.id,
       secondsToMs(extension),
@@ -479,25 +478,13 @@ export class ProxyManager {
 
   /** Live state of one proxy: status, circuit, streaks, rests, leases. */
   async getProxyState(pool: string, proxyId: string): Promise<ProxyState> {
-    const [entry] = await this.readProxies(pool, [parseInput(proxyIdSchema, proxyId, 'proxyId')]);
-    if (entry === undefined)
-      throw errorForScriptCode(ScriptCode.PROXY_NOT_FOUND, {
-        script: 'readProxies',
-        pool,
-        proxyId,
-      });
+    const entry = await this.readProxy(pool, proxyId);
     return proxyStateFromHash(entry.hash, entry.now);
   }
 
   /** Health of one proxy: counters, success rate, latency (mean, p50, p95), score 0..1. */
   async getProxyHealth(pool: string, proxyId: string): Promise<ProxyHealth> {
-    const [entry] = await this.readProxies(pool, [parseInput(proxyIdSchema, proxyId, 'proxyId')]);
-    if (entry === undefined)
-      throw errorForScriptCode(ScriptCode.PROXY_NOT_FOUND, {
-        script: 'readProxies',
-        pool,
-        proxyId,
-      });
+    const entry = await this.readProxy(pool, proxyId);
     return proxyHealthFromHash(entry.hash, entry.score);
   }
 
@@ -690,6 +677,19 @@ export class ProxyManager {
       total += Number(reply[0]);
       if (Number(reply[1]) === 0 || Number(reply[0]) === 0) return total;
     }
+  }
+
+  /** One proxy read by readProxies; ProxyNotFoundError when it is not in the pool. */
+  private async readProxy(pool: string, proxyId: string) {
+    const [entry] = await this.readProxies(pool, [parseInput(proxyIdSchema, proxyId, 'proxyId')]);
+    if (entry === undefined) {
+      throw errorForScriptCode(ScriptCode.PROXY_NOT_FOUND, {
+        script: 'readProxies',
+        pool,
+        proxyId,
+      });
+    }
+    return entry;
   }
 
   private async readProxies(
