@@ -5,8 +5,15 @@ import { type Lease, ProxyManager } from '@leasehold/client';
 import { runInChildProcesses } from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import { Semaphore } from 'redis-semaphore';
-import { type CaseResult, type LoadOptions, runLoad, sleep } from './measure.js';
-import { processCpuMicros, usedMemory } from './serverProbe.js';
+import {
+  type CaseResult,
+  type LoadOptions,
+  type LoadRun,
+  percentile,
+  runLoad,
+  sleep,
+} from './measure.js';
+import { luaCalls, processCpuMicros, usedMemory } from './serverProbe.js';
 
 /**
  * The benchmark cases. Each gets a fresh key prefix on the same private redis-server, so
@@ -224,20 +231,17 @@ export async function leaseholdMultiProcessCase(
 ): Promise<CaseResult> {
   const { prefix, pool } = await setUpPool(server, opts);
   const perProcess = Math.ceil(load.callers / processes);
-  // Server CPU over the children's whole run, divided by every cycle they made in it.
+  // Server CPU and scripts over the children's whole run, per cycle they made in it.
   const cpuBefore = processCpuMicros(server.pid);
-  const results = await runInChildProcesses<{
-    cycles: number;
-    totalCycles: number;
-    latencies: number[];
-    elapsedMs: number;
-  }>({
+  const callsBefore = await luaCalls(server.redis);
+  const results = await runInChildProcesses<LoadRun>({
     file: new URL('./leaseholdLoad.worker.ts', import.meta.url),
     count: processes,
     payload: { url: server.url, prefix, pool, opts, load: { ...load, callers: perProcess } },
     timeoutMs: load.warmupMs + load.windowMs + 60_000,
   });
   const cpu = processCpuMicros(server.pid) - cpuBefore;
+  const calls = (await luaCalls(server.redis)) - callsBefore;
   const totalCycles = results.reduce((sum, r) => sum + r.totalCycles, 0);
   const cycles = results.reduce((sum, r) => sum + r.cycles, 0);
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -245,10 +249,10 @@ export async function leaseholdMultiProcessCase(
   return {
     name: opts.name,
     cyclesPerSec: (cycles * 1000) / elapsed,
-    acquireP50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? null,
-    acquireP99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? null,
+    acquireP50Ms: percentile(latencies, 0.5),
+    acquireP99Ms: percentile(latencies, 0.99),
     serverCpuUsPerCycle: totalCycles === 0 ? 0 : cpu / totalCycles,
-    luaCallsPerCycle: 2,
+    luaCallsPerCycle: totalCycles === 0 ? 0 : calls / totalCycles,
     cycles,
     notes: `${processes} processes × ${perProcess} callers`,
   };

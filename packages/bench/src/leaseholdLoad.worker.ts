@@ -4,7 +4,7 @@ import { ProxyManager } from '@leasehold/client';
 import { runChildWorker, waitForStartSignal } from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import { type LeaseholdCaseOptions, leaseholdCycle } from './cases.js';
-import { type LoadOptions, sleep } from './measure.js';
+import { driveLoad, type LoadOptions, type LoadRun } from './measure.js';
 
 interface Payload {
   url: string;
@@ -14,38 +14,12 @@ interface Payload {
   load: LoadOptions;
 }
 
-runChildWorker<
-  Payload,
-  { cycles: number; totalCycles: number; latencies: number[]; elapsedMs: number }
->(async (p) => {
+runChildWorker<Payload, LoadRun>(async (p) => {
   const redis = new Redis(p.url, { enableAutoPipelining: true });
   const manager = new ProxyManager({ redis, prefix: p.prefix });
-  const cycle = leaseholdCycle(manager, p.pool, p.opts);
   await waitForStartSignal();
-  let measuring = false;
-  let stop = false;
-  let cycles = 0;
-  let totalCycles = 0;
-  const latencies: number[] = [];
-  const callers = Array.from({ length: p.load.callers }, async () => {
-    while (!stop) {
-      const latency = await cycle();
-      if (latency !== null) totalCycles++;
-      if (measuring && latency !== null) {
-        cycles++;
-        latencies.push(latency);
-      }
-    }
-  });
-  await sleep(p.load.warmupMs);
-  const started = performance.now();
-  measuring = true;
-  await sleep(p.load.windowMs);
-  measuring = false;
-  const elapsedMs = performance.now() - started;
-  stop = true;
-  await Promise.all(callers);
+  const run = await driveLoad(leaseholdCycle(manager, p.pool, p.opts), p.load);
   await manager.close();
   await redis.quit();
-  return { cycles, totalCycles, latencies, elapsedMs };
+  return run;
 });

@@ -31,47 +31,83 @@ export function percentile(sorted: number[], q: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
-/** Run callers for warm-up + window; measure only the window. */
-export async function runLoad(
-  name: string,
+export interface LoadRun {
+  /** Cycles completed inside the window. */
+  cycles: number;
+  /** Cycles completed over warm-up + window. */
+  totalCycles: number;
+  /** Acquire latencies (ms) of the window's cycles, sorted. */
+  latencies: number[];
+  elapsedMs: number;
+}
+
+/**
+ * Run `load.callers` callers for warm-up + window and count only the window. The hooks run
+ * right before and after it (e.g. to sample the server). Used in-process and by the
+ * multi-process case's children.
+ */
+export async function driveLoad(
   cycle: Cycle,
   load: LoadOptions,
-  server: { pid: number; redis: Redis },
-): Promise<CaseResult> {
+  hooks: { beforeWindow?: () => Promise<void>; afterWindow?: () => Promise<void> } = {},
+): Promise<LoadRun> {
   let measuring = false;
   let stop = false;
   let cycles = 0;
+  let totalCycles = 0;
   const latencies: number[] = [];
   const callers = Array.from({ length: load.callers }, async (_, i) => {
     while (!stop) {
       const latency = await cycle(i);
-      if (measuring && latency !== null) {
+      if (latency === null) continue;
+      totalCycles++;
+      if (measuring) {
         cycles++;
         latencies.push(latency);
       }
     }
   });
   await sleep(load.warmupMs);
-  const cpuBefore = processCpuMicros(server.pid);
-  const callsBefore = await luaCalls(server.redis);
+  await hooks.beforeWindow?.();
   const started = performance.now();
   measuring = true;
   await sleep(load.windowMs);
   measuring = false;
-  const elapsed = performance.now() - started;
-  const cpu = processCpuMicros(server.pid) - cpuBefore;
-  const calls = (await luaCalls(server.redis)) - callsBefore;
+  const elapsedMs = performance.now() - started;
+  await hooks.afterWindow?.();
   stop = true;
   await Promise.all(callers);
   latencies.sort((a, b) => a - b);
+  return { cycles, totalCycles, latencies, elapsedMs };
+}
+
+/** One in-process case: the window's rates, with the server's CPU and script calls. */
+export async function runLoad(
+  name: string,
+  cycle: Cycle,
+  load: LoadOptions,
+  server: { pid: number; redis: Redis },
+): Promise<CaseResult> {
+  let cpu = 0;
+  let calls = 0;
+  const run = await driveLoad(cycle, load, {
+    beforeWindow: async () => {
+      cpu = processCpuMicros(server.pid);
+      calls = await luaCalls(server.redis);
+    },
+    afterWindow: async () => {
+      cpu = processCpuMicros(server.pid) - cpu;
+      calls = (await luaCalls(server.redis)) - calls;
+    },
+  });
   return {
     name,
-    cyclesPerSec: (cycles * 1000) / elapsed,
-    acquireP50Ms: percentile(latencies, 0.5),
-    acquireP99Ms: percentile(latencies, 0.99),
-    serverCpuUsPerCycle: cycles === 0 ? 0 : cpu / cycles,
-    luaCallsPerCycle: cycles === 0 ? 0 : calls / cycles,
-    cycles,
+    cyclesPerSec: (run.cycles * 1000) / run.elapsedMs,
+    acquireP50Ms: percentile(run.latencies, 0.5),
+    acquireP99Ms: percentile(run.latencies, 0.99),
+    serverCpuUsPerCycle: run.cycles === 0 ? 0 : cpu / run.cycles,
+    luaCallsPerCycle: run.cycles === 0 ? 0 : calls / run.cycles,
+    cycles: run.cycles,
   };
 }
 
