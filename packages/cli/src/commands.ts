@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type ProxyManager, redactProxyUrl, ValidationError } from '@leasehold/client';
+import { type ProxyManager, ValidationError } from '@leasehold/client';
 import { LABEL_NAMES, type LabelName } from '@leasehold/core';
 import { isoTime, printJson, printTable } from './output.js';
 import { parseProxyList, toProxyInputs } from './proxyList.js';
@@ -195,5 +195,3 @@ export async function errorLog(ctx: CommandContext): Promise<void> {
     ['at', 'type', 'proxy', 'session', 'what', 'status', 'detail'],
   );
 }
-
-export { redactProxyUrl };
