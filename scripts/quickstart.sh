@@ -3,6 +3,7 @@
 # dependencies), then runs the demo against the local Redis or the test suites.
 #   bash scripts/quickstart.sh demo   # simulated scraper fleet on redis://127.0.0.1:6379
 #   bash scripts/quickstart.sh test   # standalone + cluster suites on private redis-servers
+#   bash scripts/quickstart.sh setup  # only install what is missing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,5 +47,6 @@ run_demo() {
 case "${1:-}" in
   demo) shift; run_demo "$@" ;;
   test) shift; pnpm test "$@" ;;
-  *) echo "usage: bash scripts/quickstart.sh demo|test" >&2; exit 2 ;;
+  setup) ;;
+  *) echo "usage: bash scripts/quickstart.sh demo|test|setup" >&2; exit 2 ;;
 esac
