@@ -43,7 +43,6 @@
       label:source, label:isp, label:asn }
     stats = {} unless ARGV[8] is '1'; see includes/leases poolStats.
 ]]
-local rcall = redis.call
 --- @include "includes/cooldowns"
 --- @include "includes/sessions"
 

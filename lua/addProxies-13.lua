@@ -26,7 +26,6 @@
     { -1 } the pool does not exist
     { 1, { proxyHashFlat... } } the stored state of each input proxy, in input order
 ]]
-local rcall = redis.call
 --- @include "includes/transitions"
 --- @include "includes/labelMemberships"
 

@@ -13,7 +13,6 @@
     { -2 }            unknown or already released
     { -3 }            already expired (its capacity is reclaimed by the next sweep)
 ]]
-local rcall = redis.call
 --- @include "includes/nowMs"
 --- @include "includes/leaseMember"
 

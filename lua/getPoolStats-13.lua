@@ -25,7 +25,6 @@
     { 1, { totalProxies, activeProxies, availableProxies, leasedProxies, totalLeases,
            openCircuits, liveSessions } }
 ]]
-local rcall = redis.call
 --- @include "includes/leases"
 --- @include "includes/cooldowns"
 --- @include "includes/sessions"

@@ -25,7 +25,6 @@
     { -1 } the pool does not exist
     { 1, now, { { proxyHashFlat, healthScore } or {} ... } } one entry per id, in order
 ]]
-local rcall = redis.call
 --- @include "includes/cooldowns"
 
 local ctx = poolContext(KEYS, ARGV[1])

@@ -23,7 +23,6 @@
   Output:
     { reclaimed, remaining }  remaining = expired leases still waiting after this batch
 ]]
-local rcall = redis.call
 --- @include "includes/leases"
 
 local ctx = poolContext(KEYS, ARGV[1])

@@ -32,7 +32,6 @@
     { -2 }  unknown or already released
     { -3 }  the lease has expired
 ]]
-local rcall = redis.call
 --- @include "includes/outcomes"
 
 local ctx = poolContext(KEYS, ARGV[1])

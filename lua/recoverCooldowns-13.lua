@@ -24,7 +24,6 @@
   Output:
     { recovered, remaining }
 ]]
-local rcall = redis.call
 --- @include "includes/cooldowns"
 
 local ctx = poolContext(KEYS, ARGV[1])

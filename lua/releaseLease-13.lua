@@ -34,7 +34,6 @@
     { 0, stats, 'expired' }    the deadline had passed: its capacity is reclaimed now and
                                the outcome still counts for the proxy's health
 ]]
-local rcall = redis.call
 --- @include "includes/outcomes"
 
 local ctx = poolContext(KEYS, ARGV[1])

@@ -28,7 +28,6 @@
     { -4 } the proxy is not in the pool
     { -5, activeLeases } the proxy has live leases
 ]]
-local rcall = redis.call
 --- @include "includes/leases"
 --- @include "includes/labelMemberships"
 

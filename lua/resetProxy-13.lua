@@ -26,7 +26,6 @@
     { -1 } the pool does not exist
     { -4 } the proxy is not in the pool
 ]]
-local rcall = redis.call
 --- @include "includes/transitions"
 
 local HEALTH_COUNTERS = { 'requests', 'successes', 'failures', 'rateLimits', 'latencySumMs',

@@ -27,7 +27,6 @@
     { -1 } the pool does not exist
     { -4 } the proxy is not in the pool
 ]]
-local rcall = redis.call
 --- @include "includes/transitions"
 
 local ctx = poolContext(KEYS, ARGV[1])

@@ -27,7 +27,6 @@
     { -6 } the session does not exist (or its record has expired)
     { -8 } re-enabling is refused: its proxy is gone or disabled
 ]]
-local rcall = redis.call
 --- @include "includes/transitions"
 
 local ctx = poolContext(KEYS, ARGV[1])

@@ -17,7 +17,6 @@
     { 1 } the pool was created
     { 0 } the pool existed and was updated
 ]]
-local rcall = redis.call
 --- @include "includes/nowMs"
 
 local poolKey, prefix = KEYS[1], ARGV[2]

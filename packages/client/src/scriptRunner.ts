@@ -1,17 +1,21 @@
-import { createHash } from 'node:crypto';
-import { type LuaScript, type PoolKeys, scriptId } from '@leasehold/core';
+import { type LuaLibrary, type LuaScript, luaLibrary, type PoolKeys } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
 
 /**
- * Runs the flattened Lua scripts with EVALSHA. NOSCRIPT (a restarted or flushed Redis, or a
- * cluster node that has not seen the script yet) is normal: fall back to EVAL, which also
- * caches the script for the next call. The KEYS come from the pool's key set by the names
- * the script header declares, so a script and its caller cannot disagree on key order.
+ * Runs the Lua scripts as functions of one Redis Functions library (FCALL). "Function not
+ * found" (a new, restarted or flushed Redis, or a cluster master that has not seen the
+ * library yet) is normal: load the library (on every master of a cluster, once however many
+ * calls hit it at the same moment) and call again. The KEYS come from the pool's key set by
+ * the names the script header declares, so a script and its caller cannot disagree on key
+ * order.
  */
 export class ScriptRunner {
-  private readonly shas = new Map<string, string>();
+  private loading: Promise<void> | null = null;
 
-  constructor(private readonly redis: Redis | Cluster) {}
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly library: LuaLibrary = luaLibrary,
+  ) {}
 
   async run(
     script: LuaScript,
@@ -23,36 +27,42 @@ export class ScriptRunner {
       if (key === undefined) throw new Error(`script ${script.name} wants unknown key ${name}`);
       return key;
     });
-    const sha = this.sha(script);
+    const call = () =>
+      this.redis.fcall(script.functionName, keyValues.length, ...keyValues, ...args) as Promise<
+        unknown[]
+      >;
     try {
-      return (await this.redis.evalsha(sha, keyValues.length, ...keyValues, ...args)) as unknown[];
+      return await call();
     } catch (error) {
-      if (!isNoScript(error)) throw error;
-      return (await this.redis.eval(
-        script.source,
-        keyValues.length,
-        ...keyValues,
-        ...args,
-      )) as unknown[];
+      if (!isFunctionNotFound(error)) throw error;
+      await this.loadLibrary();
+      return await call();
     }
   }
 
-  private sha(script: LuaScript): string {
-    const id = scriptId(script);
-    let sha = this.shas.get(id);
-    if (sha === undefined) {
-      sha = sha1(script.source);
-      this.shas.set(id, sha);
+  /** FUNCTION LOAD on the server (every master of a cluster); shared by concurrent callers. */
+  loadLibrary(): Promise<void> {
+    if (this.loading === null) {
+      const nodes = 'nodes' in this.redis ? this.redis.nodes('master') : [this.redis];
+      this.loading = Promise.all(nodes.map((node) => this.loadOn(node)))
+        .then(() => undefined)
+        .finally(() => {
+          this.loading = null;
+        });
     }
-    return sha;
+    return this.loading;
+  }
+
+  private async loadOn(node: Redis): Promise<void> {
+    try {
+      await node.function('LOAD', this.library.source);
+    } catch (error) {
+      // Another client loaded the same version first: that is what we wanted.
+      if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
+    }
   }
 }
 
-function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
-}
-
-// NOSCRIPT is the protocol's error code (first word of the reply), not a message.
-function isNoScript(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+function isFunctionNotFound(error: unknown): boolean {
+  return error instanceof Error && /^ERR Function not found/i.test(error.message);
 }

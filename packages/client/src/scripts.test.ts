@@ -1,4 +1,4 @@
-import { luaScripts, POOL_KEY_NAMES } from '@leasehold/core';
+import { luaLibrary, luaScripts, POOL_KEY_NAMES } from '@leasehold/core';
 import { assertSameSlot, describeEachTarget, keySlot, scanKeys } from '@leasehold/testing';
 import { describe, expect, it } from 'vitest';
 import { freshPool, proxyUrls } from './testSupport.js';
@@ -24,15 +24,23 @@ describeEachTarget('Lua scripts on Redis', (ctx) => {
     expect(keySlot(poolKeys[0] as string)).toBe(keySlot(`{${pool}}`));
   });
 
-  it('survives SCRIPT FLUSH (NOSCRIPT is handled by loading the script again)', async () => {
+  it('survives FUNCTION FLUSH (the library is loaded again, once, by concurrent callers)', async () => {
     const { manager, pool } = await freshPool(ctx);
-    await manager.addProxies(pool, proxyUrls(2));
+    await manager.addProxies(pool, proxyUrls(20));
     expect(await manager.acquireProxy({ pool })).not.toBeNull();
     const client = ctx.redis();
-    if ('nodes' in client) await Promise.all(client.nodes('master').map((n) => n.script('FLUSH')));
-    else await client.script('FLUSH');
-    expect(await manager.acquireProxy({ pool })).not.toBeNull();
-    expect((await manager.getPoolStats(pool)).totalLeases).toBe(2);
+    const masters = 'nodes' in client ? client.nodes('master') : [client];
+    await Promise.all(masters.map((n) => n.function('FLUSH')));
+    const leases = await Promise.all(
+      Array.from({ length: 10 }, () => manager.acquireProxy({ pool })),
+    );
+    expect(leases.every((l) => l !== null)).toBe(true);
+    expect((await manager.getPoolStats(pool)).totalLeases).toBe(11);
+    // Every master has exactly this version's library, listed under its own name.
+    for (const node of masters) {
+      const listed = (await node.function('LIST', 'LIBRARYNAME', luaLibrary.name)) as unknown[];
+      expect(listed).toHaveLength(1);
+    }
   });
 });
 

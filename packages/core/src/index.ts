@@ -78,9 +78,9 @@ export {
 } from './schemas.js';
 export { errorForScriptCode, ScriptCode, type ScriptFailureContext } from './scriptCodes.js';
 export {
+  type LuaLibrary,
   type LuaScript,
+  luaLibrary,
   luaScripts,
   type ScriptName,
-  scriptId,
-  scriptRegistry,
 } from './scripts/registry.js';

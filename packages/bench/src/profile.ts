@@ -1,0 +1,85 @@
+/**
+ * pnpm bench:profile [--proxies N] [--filter] [--session] [--seconds S]: where one Leasehold
+ * cycle's server time goes. Runs the uncontended cycle on a private redis-server, then splits
+ * the scripts' time (INFO commandstats) into the Redis commands they called and the rest —
+ * the Lua interpreter, argument and reply conversion.
+ */
+import { parseArgs } from 'node:util';
+import { ProxyManager } from '@leasehold/client';
+import { startRedisServer } from '@leasehold/testing';
+import { Redis } from 'ioredis';
+import { type BenchServer, connect, leaseholdCycle, setUpPool } from './cases.js';
+import { runLoad } from './measure.js';
+
+const { values } = parseArgs({
+  options: {
+    proxies: { type: 'string', default: '100' },
+    filter: { type: 'boolean', default: false },
+    session: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '3' },
+  },
+});
+
+const SCRIPT_COMMANDS = new Set(['evalsha', 'eval', 'fcall', 'fcall_ro']);
+
+interface CommandStat {
+  calls: number;
+  usec: number;
+}
+
+async function commandStats(redis: Redis): Promise<Map<string, CommandStat>> {
+  const stats = new Map<string, CommandStat>();
+  const info = await redis.info('commandstats');
+  for (const m of info.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g))
+    stats.set(m[1] as string, { calls: Number(m[2]), usec: Number(m[3]) });
+  return stats;
+}
+
+const handle = await startRedisServer();
+const redis = new Redis(handle.url);
+const server: BenchServer = { pid: handle.pid, port: handle.port, url: handle.url, redis };
+try {
+  const opts = {
+    name: 'profile',
+    poolSize: Number(values.proxies),
+    filter: values.filter ?? false,
+    session: values.session ?? false,
+  };
+  const { prefix, pool } = await setUpPool(server, opts);
+  const client = connect(server);
+  const manager = new ProxyManager({ redis: client, prefix });
+  const load = { callers: 50, warmupMs: 500, windowMs: Number(values.seconds) * 1000 };
+  // Warm up (script load, JIT), then reset the counters and measure a clean window.
+  await runLoad('warm-up', leaseholdCycle(manager, pool, opts), { ...load, windowMs: 500 }, server);
+  await redis.config('RESETSTAT');
+  const result = await runLoad(opts.name, leaseholdCycle(manager, pool, opts), load, server);
+  const stats = await commandStats(redis);
+  await manager.close();
+  await client.quit();
+
+  const cycles = result.cycles;
+  let scriptUsec = 0;
+  let nestedUsec = 0;
+  const rows: string[] = [];
+  for (const [name, s] of [...stats].sort((a, b) => b[1].usec - a[1].usec)) {
+    if (name === 'info' || name === 'config') continue;
+    if (SCRIPT_COMMANDS.has(name)) scriptUsec += s.usec;
+    else nestedUsec += s.usec;
+    rows.push(
+      `${name.padEnd(16)} ${(s.calls / cycles).toFixed(2).padStart(8)} ${(s.usec / s.calls).toFixed(2).padStart(10)} ${(s.usec / cycles).toFixed(1).padStart(10)}`,
+    );
+  }
+  console.log(
+    `${cycles} cycles, ${result.cyclesPerSec.toFixed(0)}/s, server CPU ${result.serverCpuUsPerCycle.toFixed(1)} µs/cycle\n`,
+  );
+  console.log(
+    `${'command'.padEnd(16)} ${'per cycle'.padStart(8)} ${'µs/call'.padStart(10)} ${'µs/cycle'.padStart(10)}`,
+  );
+  console.log(rows.join('\n'));
+  console.log(
+    `\nscripts ${(scriptUsec / cycles).toFixed(1)} µs/cycle, of which Redis commands ${(nestedUsec / cycles).toFixed(1)}, interpreter and conversion ${((scriptUsec - nestedUsec) / cycles).toFixed(1)}`,
+  );
+} finally {
+  await redis.quit();
+  await handle.stop();
+}
