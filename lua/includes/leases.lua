@@ -30,7 +30,7 @@ end
 -- Take one unit of a proxy's capacity for a new lease and record the lease.
 -- lease = { id, proxyId, consumer, durationMs, scope?, sessionId? }; returns token, expiresAt.
 local function takeLease(ctx, lease)
-  local p = loadProxy(ctx, lease.proxyId)
+  local p = loadProxy(ctx, lease.proxyId, true)
   -- The pool's sequence is both the fencing token and the proxy's last-use position.
   local counters = rcall('HMGET', ctx.key, 'seq', 'stat:selections', 'leasedProxies')
   local token = (tonumber(counters[1]) or 0) + 1

@@ -55,8 +55,9 @@ local function applySessionOutcome(ctx, lease, o)
   end
 end
 
--- `p`: the proxy's record (nil if the proxy is gone). `reindexLater`: the caller re-indexes
--- it itself (release does, in endLease), so the index updates happen once.
+-- `p`: the proxy's record (nil if the proxy is gone). `reindexLater`: the caller saves and
+-- re-indexes it itself (release does, in endLease), so the write and the index updates
+-- happen once.
 local function applyOutcome(ctx, lease, o, p, reindexLater)
   local settings = poolSettings(ctx)
 
@@ -83,7 +84,7 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
   end
 
   if p then
-    rcall('HINCRBY', p.key, 'requests', 1)
+    setProxyField(p, 'requests', (tonumber(p.requests) or 0) + 1)
     if o.ok then
       setProxyField(p, 'successes', (tonumber(p.successes) or 0) + 1)
       setProxyField(p, 'lastSuccessAt', ctx.now)
@@ -119,11 +120,13 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
       end
     end
     storeRecordHealth(ctx, p)
-    saveProxy(p)
     if p.hadCooldown or p.circuit == 'open' or p.rateLimitedUntil then
+      -- scheduleRecovery reads the hash: it must see this outcome.
+      saveProxy(p)
       scheduleRecovery(ctx, lease.proxyId)
     end
     if not reindexLater then
+      saveProxy(p)
       reindexProxy(ctx, p)
     end
   end
