@@ -31,6 +31,12 @@ export function percentile(sorted: number[], q: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
+/** At most `n` evenly spaced values of a sorted array (its quantiles), in order. */
+export function quantileSample(sorted: number[], n: number): number[] {
+  if (sorted.length <= n) return sorted;
+  return Array.from({ length: n }, (_, i) => sorted[Math.floor((i * sorted.length) / n)] as number);
+}
+
 export interface LoadRun {
   /** Cycles completed inside the window. */
   cycles: number;

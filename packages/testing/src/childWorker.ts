@@ -59,9 +59,14 @@ export function waitForStartSignal(): Promise<void> {
   });
 }
 
-/** Prints the result line the parent collects. Must be the last line written to stdout. */
-export function reportChildResult(result: unknown): void {
-  process.stdout.write(`${JSON.stringify(result ?? null)}\n`);
+/**
+ * Prints the result line the parent collects. Must be the last line written to stdout.
+ * Resolves once it is flushed: exiting before that can cut a long line short.
+ */
+export function reportChildResult(result: unknown): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.write(`${JSON.stringify(result ?? null)}\n`, () => resolve());
+  });
 }
 
 /**
@@ -72,8 +77,8 @@ export function runChildWorker<P, R>(work: (payload: P, index: number) => Promis
   Promise.resolve()
     .then(() => work(readChildPayload<P>(), childIndex()))
     .then(
-      (result) => {
-        reportChildResult(result);
+      async (result) => {
+        await reportChildResult(result);
         process.exit(0);
       },
       (error: unknown) => {
