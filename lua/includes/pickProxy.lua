@@ -26,7 +26,23 @@
 local DRIVE_SET_LIMIT = 256
 local SCAN_PAGE = 32
 local SCAN_BUDGET = 1024
-local SAMPLE_SIZE = 16
+-- Eight, not more: sampling and scoring cost grows with it (~0.6 µs a candidate), and the
+-- best of eight random matches is on average among the oldest ~11% for round-robin.
+local SAMPLE_SIZE = 8
+
+-- Up to SAMPLE_SIZE distinct random members of a set. A negative count draws with
+-- replacement, which Redis does without building a temporary set (half the cost of a
+-- positive count); the rare repeat is dropped here.
+local function randomMembers(setKey)
+  local seen, members = {}, {}
+  for _, member in ipairs(rcall('SRANDMEMBER', setKey, -SAMPLE_SIZE)) do
+    if not seen[member] then
+      seen[member] = true
+      members[#members + 1] = member
+    end
+  end
+  return members
+end
 
 local function clauseHolds(values, clause)
   for _, cond in ipairs(clause) do
@@ -160,7 +176,7 @@ local function sampleAvailable(prefix, availableKey, filter)
   local driveKey = filter and smallestDriveSet(prefix, filter)
   local candidates
   if driveKey then
-    candidates = rcall('SRANDMEMBER', driveKey, SAMPLE_SIZE)
+    candidates = randomMembers(driveKey)
     if #candidates > 0 then
       local present = rcall('ZMSCORE', availableKey, unpack(candidates))
       local available = {}
@@ -261,7 +277,7 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet)
     return pickBest(prefix, indexKey, rcall('SMEMBERS', driveKey), filter)
   end
   if driveKey and sampleLargeDriveSet then
-    local sampled = pickBest(prefix, indexKey, rcall('SRANDMEMBER', driveKey, SAMPLE_SIZE), filter)
+    local sampled = pickBest(prefix, indexKey, randomMembers(driveKey), filter)
     if sampled then
       return sampled
     end
