@@ -1,6 +1,8 @@
 /**
- * pnpm bench:profile [--proxies N] [--filter] [--session] [--seconds S]: where one Leasehold
- * cycle's server time goes. Runs the uncontended cycle on a private redis-server, then splits
+ * pnpm bench:profile [--proxies N] [--filter] [--session] [--contended] [--seconds S]: where
+ * one Leasehold cycle's server time goes. Runs the cycle (uncontended, or with --contended as
+ * the benchmark's contended case: one slot per proxy, waitMs, 2 ms hold) on a private
+ * redis-server, then splits
  * the scripts' time (INFO commandstats) into the Redis commands they called and the rest —
  * the Lua interpreter, argument and reply conversion.
  */
@@ -16,6 +18,7 @@ const { values } = parseArgs({
     proxies: { type: 'string', default: '100' },
     filter: { type: 'boolean', default: false },
     session: { type: 'boolean', default: false },
+    contended: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '3' },
   },
 });
@@ -44,6 +47,7 @@ try {
     poolSize: Number(values.proxies),
     filter: values.filter ?? false,
     session: values.session ?? false,
+    ...(values.contended ? { maxConcurrency: 1, waitMs: 30_000, holdMs: 2 } : {}),
   };
   const { prefix, pool } = await setUpPool(server, opts);
   const client = connect(server);

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   type AcquireOptions,
   AcquireOptionsSchema,
@@ -41,6 +41,7 @@ import { z } from 'zod';
 import { CapacitySignal } from './capacitySignal.js';
 import { isRedisClient, openRedisConnection, type RedisConnectionOption } from './connection.js';
 import { compileFilters } from './filters.js';
+import { newLeaseId } from './leaseIds.js';
 import { type Listener, ListenerSet } from './listeners.js';
 import { outcomeArgs } from './outcomeArgs.js';
 import {
@@ -726,7 +727,8 @@ export class ProxyManager {
       wantStats ? '1' : '0',
       opts.scope ?? '',
       session === undefined ? '' : session === true ? 'new' : 'resume',
-      resumeId ?? randomUUID(),
+      // The id a new session gets ('new' mode only), or the session to resume.
+      resumeId ?? (session === true ? randomUUID() : ''),
       '',
     ];
   }
@@ -735,8 +737,7 @@ export class ProxyManager {
     opts: ParsedAcquireOptions,
     args: (string | number)[],
   ): Promise<unknown[]> {
-    // 72 random bits in 12 characters: unique among live leases, small where leases are kept.
-    args[1] = randomBytes(9).toString('base64url');
+    args[1] = newLeaseId();
     args[11] = String(Math.random());
     const reply = await this.scripts.run(luaScripts.acquireLease, this.poolKeys(opts.pool), args);
     const session = opts.session;
