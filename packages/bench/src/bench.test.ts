@@ -15,6 +15,10 @@ describe('benchmark suite (smoke)', () => {
     }
     expect(parsed.memory.bytesPerProxy).toBeGreaterThan(0);
     expect(parsed.targets.length).toBeGreaterThanOrEqual(9);
+    for (const t of parsed.targets) {
+      expect(Number.isFinite(t.ratio) && t.ratio > 0, t.name).toBe(true);
+    }
+    expect(parsed.targets.filter((t) => t.name.includes('(paired windows)'))).toHaveLength(2);
     expect(formatReport(parsed)).toContain('targets (ratios measured in this run)');
   }, 120_000);
 });

@@ -186,8 +186,22 @@ export async function setUpPool(
   return { prefix, pool };
 }
 
+/** Per-slot timings of a contended run (ms): how long a lease is held, how long a slot stays
+ * free between one caller's release and the next caller's lease, how long a release takes. */
+export interface SlotTimes {
+  hold: number[];
+  idle: number[];
+  release: number[];
+}
+
 /** One Leasehold cycle: acquire (as configured), optional hold, release with a success outcome. */
-export function leaseholdCycle(manager: ProxyManager, pool: string, opts: LeaseholdCaseOptions) {
+export function leaseholdCycle(
+  manager: ProxyManager,
+  pool: string,
+  opts: LeaseholdCaseOptions,
+  slots?: SlotTimes,
+) {
+  const releasedAt = new Map<string, number>();
   return async (): Promise<number | null> => {
     const t0 = performance.now();
     const lease: Lease | null = await manager.acquireProxy({
@@ -196,15 +210,21 @@ export function leaseholdCycle(manager: ProxyManager, pool: string, opts: Leaseh
       ...(opts.session ? { session: true as const } : {}),
       ...(opts.waitMs ? { waitMs: opts.waitMs } : {}),
     });
-    const latency = performance.now() - t0;
+    const acquired = performance.now();
     if (lease === null) return null;
+    const freedAt = releasedAt.get(lease.proxyId);
+    if (slots && freedAt !== undefined) slots.idle.push(acquired - freedAt);
     if (opts.holdMs) await sleep(opts.holdMs);
+    const releasing = performance.now();
+    slots?.hold.push(releasing - acquired);
+    releasedAt.set(lease.proxyId, releasing);
     await manager.releaseProxy(lease, {
       ok: true,
       latencyMs: 150,
       ...(opts.session ? { sessionData: 'cookie=1' } : {}),
     });
-    return latency;
+    slots?.release.push(performance.now() - releasing);
+    return acquired - t0;
   };
 }
 

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ProxyManager } from '@leasehold/client';
 import { startRedisServer } from '@leasehold/testing';
 import { Redis } from 'ioredis';
-import { type BenchServer, connect, leaseholdCycle, setUpPool } from './cases.js';
+import { type BenchServer, connect, leaseholdCycle, type SlotTimes, setUpPool } from './cases.js';
 import { runLoad } from './measure.js';
 
 const { values } = parseArgs({
@@ -56,7 +56,8 @@ try {
   // Warm up (script load, JIT), then reset the counters and measure a clean window.
   await runLoad('warm-up', leaseholdCycle(manager, pool, opts), { ...load, windowMs: 500 }, server);
   await redis.config('RESETSTAT');
-  const result = await runLoad(opts.name, leaseholdCycle(manager, pool, opts), load, server);
+  const slots: SlotTimes = { hold: [], idle: [], release: [] };
+  const result = await runLoad(opts.name, leaseholdCycle(manager, pool, opts, slots), load, server);
   const stats = await commandStats(redis);
   await manager.close();
   await client.quit();
@@ -87,6 +88,12 @@ try {
   console.log(
     `\nscripts ${(scriptUsec / cycles).toFixed(1)} µs/cycle, of which Redis commands ${(nestedUsec / cycles).toFixed(1)}, interpreter and conversion ${((scriptUsec - nestedUsec) / cycles).toFixed(1)}`,
   );
+  if (values.contended) {
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    console.log(
+      `\nper slot: held ${mean(slots.hold).toFixed(2)} ms, then free ${mean(slots.idle).toFixed(2)} ms until the next lease; a release takes ${mean(slots.release).toFixed(2)} ms`,
+    );
+  }
 } finally {
   await redis.quit();
   await handle.stop();
