@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describeEachTarget, type StandaloneTarget } from '@leasehold/testing';
+import { luaLibrary } from '@leasehold/core';
+import { describeEachTarget, type StandaloneTarget, startRedisServer } from '@leasehold/testing';
+import { Redis } from 'ioredis';
 import { it as baseIt, expect } from 'vitest';
 
 // Each CLI call is a fresh Node process (~1 s with tsx): give these tests room on 2 cores.
@@ -129,6 +131,37 @@ describeEachTarget(
       expect((await cli(prefix, ['proxy', 'enable', 'p', proxy?.id as string])).stdout).toContain(
         'now active',
       );
+    });
+
+    it('lists the script libraries and prunes those of older versions', async () => {
+      // A private server: pruning must not race with other suites' libraries.
+      const server = await startRedisServer();
+      const redis = new Redis(server.url);
+      try {
+        const old = 'leasehold_000000000000';
+        await redis.function(
+          'LOAD',
+          `#!lua name=${old}\nredis.register_function('lh_000000000000_noop', function() return 1 end)`,
+        );
+        const env = { REDIS_URL: server.url };
+        const prefix = ctx.uniquePrefix();
+        expect((await cli(prefix, ['pool', 'create', 'p'], env)).code).toBe(0);
+        const listed = await cli(prefix, ['functions', '--json'], env);
+        expect(listed.code).toBe(0);
+        expect(JSON.parse(listed.stdout)).toEqual([
+          { name: luaLibrary.name, current: true, nodes: 1 },
+          { name: old, current: false, nodes: 1 },
+        ]);
+        const pruned = await cli(prefix, ['functions', 'prune'], env);
+        expect(pruned.stdout).toBe(`deleted ${old}\n`);
+        const libraries = (await redis.function('LIST')) as unknown[][];
+        expect(libraries.map((l) => l[1])).toEqual([luaLibrary.name]);
+        const again = await cli(prefix, ['functions', 'prune'], env);
+        expect(again.stdout).toBe('no libraries of other Leasehold versions\n');
+      } finally {
+        await redis.quit();
+        await server.stop();
+      }
     });
 
     it('answers an unknown command or pool with a clear error and a non-zero exit', async () => {

@@ -195,3 +195,31 @@ export async function errorLog(ctx: CommandContext): Promise<void> {
     ['at', 'type', 'proxy', 'session', 'what', 'status', 'detail'],
   );
 }
+
+/** `functions`: the Leasehold script libraries on the server; `functions prune`: drop old ones. */
+export async function scriptLibraries(ctx: CommandContext): Promise<void> {
+  if (ctx.args[0] === 'prune') {
+    const deleted = await ctx.manager.deleteOtherScriptLibraries();
+    if (json(ctx)) return printJson({ deleted });
+    process.stdout.write(
+      deleted.length === 0
+        ? 'no libraries of other Leasehold versions\n'
+        : `deleted ${deleted.join(', ')}\n`,
+    );
+    return;
+  }
+  if (ctx.args[0] !== undefined)
+    throw new ValidationError([
+      { field: 'functions', message: `unknown subcommand ${ctx.args[0]}` },
+    ]);
+  const libraries = await ctx.manager.scriptLibraries();
+  if (json(ctx)) return printJson(libraries);
+  printTable(
+    libraries.map((l) => ({
+      library: l.name,
+      version: l.current ? 'this one' : 'other',
+      masters: l.nodes,
+    })),
+    ['library', 'version', 'masters'],
+  );
+}

@@ -13,6 +13,7 @@ import {
   listProxies,
   poolStats,
   proxyHealth,
+  scriptLibraries,
   transitionProxy,
 } from './commands.js';
 
@@ -28,6 +29,8 @@ const HELP = `leasehold <command> [options]
   proxy health <pool> <id>                state and health of one proxy
   proxy disable|enable <pool> <id> [--reason text]
   errors <pool> [--proxy id] [--session id] [--limit n]
+  functions [prune]                       Leasehold's Redis Functions libraries; prune deletes
+                                          those of other (older) versions on every master
   worker                                  run the BullMQ housekeeping worker (+ /metrics)
   bench [--smoke] [--out FILE]            run the benchmark suite on a private redis-server
 
@@ -108,6 +111,9 @@ async function main(argv: string[]): Promise<number> {
         break;
       case 'errors':
         await errorLog(ctx);
+        break;
+      case 'functions':
+        await scriptLibraries(ctx);
         break;
       default:
         throw new UsageError(`unknown command ${command}`);

@@ -29,6 +29,7 @@ export {
 } from '@leasehold/core';
 export type { RedisConnectionOption } from './connection.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';
+export type { ScriptLibrary } from './scriptRunner.js';
 export type {
   AcquireEvent,
   CircuitState,

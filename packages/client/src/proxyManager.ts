@@ -55,7 +55,7 @@ import {
   sessionStateFromHash,
   statsFromReply,
 } from './replies.js';
-import { ScriptRunner } from './scriptRunner.js';
+import { type ScriptLibrary, ScriptRunner } from './scriptRunner.js';
 import type {
   AcquireEvent,
   ErrorLogEntry,
@@ -594,6 +594,24 @@ export class ProxyManager {
   /** Process due cooldowns of a pool now (open → half-open, rests lifted); returns how many. */
   async recoverCooldowns(pool: string): Promise<number> {
     return this.sweep(pool, luaScripts.recoverCooldowns);
+  }
+
+  // ---- script library -----------------------------------------------------------------
+
+  /**
+   * The Leasehold script libraries on the server (`leasehold_<version>`, one per Leasehold
+   * version that has run against it), this client's first.
+   */
+  scriptLibraries(): Promise<ScriptLibrary[]> {
+    return this.scripts.libraries();
+  }
+
+  /**
+   * Delete the libraries of other Leasehold versions, on every master; returns their names.
+   * Safe while older clients still run: they load their own version again on their next call.
+   */
+  deleteOtherScriptLibraries(): Promise<string[]> {
+    return this.scripts.deleteOtherVersions();
   }
 
   // ---- events and lifecycle ----------------------------------------------------------

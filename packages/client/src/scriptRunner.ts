@@ -43,14 +43,45 @@ export class ScriptRunner {
   /** FUNCTION LOAD on the server (every master of a cluster); shared by concurrent callers. */
   loadLibrary(): Promise<void> {
     if (this.loading === null) {
-      const nodes = 'nodes' in this.redis ? this.redis.nodes('master') : [this.redis];
-      this.loading = Promise.all(nodes.map((node) => this.loadOn(node)))
+      this.loading = Promise.all(this.masters().map((node) => this.loadOn(node)))
         .then(() => undefined)
         .finally(() => {
           this.loading = null;
         });
     }
     return this.loading;
+  }
+
+  /** Leasehold libraries on the server (every master of a cluster), this version's first. */
+  async libraries(): Promise<ScriptLibrary[]> {
+    const found = new Map<string, number>();
+    for (const node of this.masters()) {
+      for (const name of await leaseholdLibrariesOn(node))
+        found.set(name, (found.get(name) ?? 0) + 1);
+    }
+    return [...found]
+      .map(([name, nodes]) => ({ name, current: name === this.library.name, nodes }))
+      .sort((a, b) => Number(b.current) - Number(a.current) || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Delete the Leasehold libraries of other versions (left behind by upgrades). Safe while an
+   * older client still runs: it gets "Function not found" and loads its own again.
+   */
+  async deleteOtherVersions(): Promise<string[]> {
+    const deleted = new Set<string>();
+    for (const node of this.masters()) {
+      for (const name of await leaseholdLibrariesOn(node)) {
+        if (name === this.library.name) continue;
+        await node.function('DELETE', name);
+        deleted.add(name);
+      }
+    }
+    return [...deleted].sort();
+  }
+
+  private masters(): Redis[] {
+    return 'nodes' in this.redis ? this.redis.nodes('master') : [this.redis];
   }
 
   private async loadOn(node: Redis): Promise<void> {
@@ -61,6 +92,20 @@ export class ScriptRunner {
       if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
     }
   }
+}
+
+export interface ScriptLibrary {
+  name: string;
+  /** The library this client runs. */
+  current: boolean;
+  /** On how many masters it is loaded. */
+  nodes: number;
+}
+
+// FUNCTION LIST answers, per library, a flat list: library_name, <name>, engine, LUA, ...
+async function leaseholdLibrariesOn(node: Redis): Promise<string[]> {
+  const listed = (await node.function('LIST', 'LIBRARYNAME', 'leasehold_*')) as unknown[][];
+  return listed.map((entry) => String(entry[entry.indexOf('library_name') + 1]));
 }
 
 function isFunctionNotFound(error: unknown): boolean {

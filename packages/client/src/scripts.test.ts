@@ -42,6 +42,29 @@ describeEachTarget('Lua scripts on Redis', (ctx) => {
       expect(listed).toHaveLength(1);
     }
   });
+
+  it('lists the script libraries and deletes those of other versions on every master', async () => {
+    const { manager, pool } = await freshPool(ctx);
+    await manager.addProxies(pool, proxyUrls(1));
+    const client = ctx.redis();
+    const masters = 'nodes' in client ? client.nodes('master') : [client];
+    // What an older Leasehold version would have left behind.
+    const old = 'leasehold_000000000000';
+    const oldSource = `#!lua name=${old}\nredis.register_function('lh_000000000000_noop', function() return 1 end)`;
+    await Promise.all(masters.map((n) => n.function('LOAD', 'REPLACE', oldSource)));
+    expect(await manager.acquireProxy({ pool })).not.toBeNull();
+
+    expect(await manager.scriptLibraries()).toEqual([
+      { name: luaLibrary.name, current: true, nodes: masters.length },
+      { name: old, current: false, nodes: masters.length },
+    ]);
+    expect(await manager.deleteOtherScriptLibraries()).toEqual([old]);
+    expect(await manager.scriptLibraries()).toEqual([
+      { name: luaLibrary.name, current: true, nodes: masters.length },
+    ]);
+    expect(await manager.deleteOtherScriptLibraries()).toEqual([]);
+    expect((await manager.getPoolStats(pool)).totalLeases).toBe(1);
+  });
 });
 
 describe('script registry', () => {
