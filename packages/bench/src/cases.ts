@@ -34,6 +34,16 @@ const execFileAsync = promisify(execFile);
 export const connect = (server: BenchServer): Redis =>
   new Redis(server.url, { enableAutoPipelining: true, maxRetriesPerRequest: null });
 
+/**
+ * Every case spreads its callers over this many connections (caller i on connection i % n),
+ * as Leasehold's client does by default: with one, the client and Redis take turns; the
+ * peers get the same help, so the ratios compare leasing, not connection handling.
+ */
+export const CONNECTIONS = 2;
+
+const connectAll = (server: BenchServer): Redis[] =>
+  Array.from({ length: CONNECTIONS }, () => connect(server));
+
 /** Documentation addresses; nothing is contacted. */
 export function proxyInputs(n: number, labelEvery = 10) {
   return Array.from({ length: n }, (_, i) => ({
@@ -96,18 +106,21 @@ const REFERENCE_GIVE = `redis.call('ZINCRBY', KEYS[1], -1, ARGV[1]) return 1`;
 
 /** A minimal lease of our own: take the least-loaded slot from a sorted set, give it back. */
 export async function referenceCase(server: BenchServer, load: LoadOptions): Promise<CaseResult> {
-  const redis = connect(server);
+  const connections = connectAll(server);
   const key = `ref:${randomUUID()}`;
-  await redis.zadd(key, ...Array.from({ length: 100 }, (_, i) => [0, `slot${i}`]).flat());
-  redis.defineCommand('refTake', { numberOfKeys: 1, lua: REFERENCE_TAKE });
-  redis.defineCommand('refGive', { numberOfKeys: 1, lua: REFERENCE_GIVE });
-  const r = redis as Redis & {
-    refTake(key: string, cap: number): Promise<string | null>;
-    refGive(key: string, member: string): Promise<number>;
-  };
+  await server.redis.zadd(key, ...Array.from({ length: 100 }, (_, i) => [0, `slot${i}`]).flat());
+  const clients = connections.map((redis) => {
+    redis.defineCommand('refTake', { numberOfKeys: 1, lua: REFERENCE_TAKE });
+    redis.defineCommand('refGive', { numberOfKeys: 1, lua: REFERENCE_GIVE });
+    return redis as Redis & {
+      refTake(key: string, cap: number): Promise<string | null>;
+      refGive(key: string, member: string): Promise<number>;
+    };
+  });
   const result = await runLoad(
     'reference lease (ZRANGE+ZINCRBY script, give back), 100 slots',
-    async () => {
+    async (caller) => {
+      const r = clients[caller % clients.length] as (typeof clients)[number];
       const t0 = performance.now();
       const member = await r.refTake(key, 1000);
       const latency = performance.now() - t0;
@@ -118,7 +131,7 @@ export async function referenceCase(server: BenchServer, load: LoadOptions): Pro
     load,
     server,
   );
-  await redis.quit();
+  await Promise.all(connections.map((c) => c.quit()));
   return result;
 }
 
@@ -129,11 +142,12 @@ export async function semaphoreCase(
   limit: number,
   holdMs: number,
 ): Promise<CaseResult> {
-  const redis = connect(server);
+  const connections = connectAll(server);
   const key = `sem:${randomUUID()}`;
   const result = await runLoad(
     `redis-semaphore, limit ${limit}${holdMs ? `, hold ${holdMs} ms` : ''}`,
-    async () => {
+    async (caller) => {
+      const redis = connections[caller % connections.length] as Redis;
       const semaphore = new Semaphore(redis, key, limit, {
         acquireTimeout: 60_000,
         retryInterval: 10,
@@ -150,7 +164,7 @@ export async function semaphoreCase(
     load,
     server,
   );
-  await redis.quit();
+  await Promise.all(connections.map((c) => c.quit()));
   return result;
 }
 
@@ -235,7 +249,7 @@ export async function leaseholdCase(
 ): Promise<CaseResult> {
   const { prefix, pool } = await setUpPool(server, opts);
   const redis = connect(server);
-  const manager = new ProxyManager({ redis, prefix });
+  const manager = new ProxyManager({ redis, prefix, connections: CONNECTIONS });
   const result = await runLoad(opts.name, leaseholdCycle(manager, pool, opts), load, server);
   await manager.close();
   await redis.quit();

@@ -3,7 +3,7 @@
 import { ProxyManager } from '@leasehold/client';
 import { runChildWorker, waitForStartSignal } from '@leasehold/testing';
 import { Redis } from 'ioredis';
-import { type LeaseholdCaseOptions, leaseholdCycle } from './cases.js';
+import { CONNECTIONS, type LeaseholdCaseOptions, leaseholdCycle } from './cases.js';
 import { driveLoad, type LoadOptions, type LoadRun, quantileSample } from './measure.js';
 
 interface Payload {
@@ -16,7 +16,7 @@ interface Payload {
 
 runChildWorker<Payload, LoadRun>(async (p) => {
   const redis = new Redis(p.url, { enableAutoPipelining: true });
-  const manager = new ProxyManager({ redis, prefix: p.prefix });
+  const manager = new ProxyManager({ redis, prefix: p.prefix, connections: CONNECTIONS });
   await waitForStartSignal();
   const run = await driveLoad(leaseholdCycle(manager, p.pool, p.opts), p.load);
   await manager.close();

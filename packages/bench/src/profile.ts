@@ -10,7 +10,14 @@ import { parseArgs } from 'node:util';
 import { ProxyManager } from '@leasehold/client';
 import { startRedisServer } from '@leasehold/testing';
 import { Redis } from 'ioredis';
-import { type BenchServer, connect, leaseholdCycle, type SlotTimes, setUpPool } from './cases.js';
+import {
+  type BenchServer,
+  CONNECTIONS,
+  connect,
+  leaseholdCycle,
+  type SlotTimes,
+  setUpPool,
+} from './cases.js';
 import { runLoad } from './measure.js';
 
 const { values } = parseArgs({
@@ -51,7 +58,7 @@ try {
   };
   const { prefix, pool } = await setUpPool(server, opts);
   const client = connect(server);
-  const manager = new ProxyManager({ redis: client, prefix });
+  const manager = new ProxyManager({ redis: client, prefix, connections: CONNECTIONS });
   const load = { callers: 50, warmupMs: 500, windowMs: Number(values.seconds) * 1000 };
   // Warm up (script load, JIT), then reset the counters and measure a clean window.
   await runLoad('warm-up', leaseholdCycle(manager, pool, opts), { ...load, windowMs: 500 }, server);

@@ -3,6 +3,7 @@ import { startRedisServer } from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import {
   type BenchServer,
+  CONNECTIONS,
   connect,
   floorCase,
   leaseholdCase,
@@ -204,7 +205,7 @@ async function pairedRatios(
   const client = connect(server);
   const load = { callers: 50, warmupMs: Math.min(300, windowMs), windowMs };
   const rate = async (prefix: string, pool: string, filter: boolean) => {
-    const manager = new ProxyManager({ redis: client, prefix });
+    const manager = new ProxyManager({ redis: client, prefix, connections: CONNECTIONS });
     const cycle = leaseholdCycle(manager, pool, { name: 'paired', poolSize: 0, filter });
     const result = await runLoad('paired', cycle, load, server);
     await manager.close();

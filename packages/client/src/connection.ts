@@ -18,6 +18,17 @@ export function openRedisConnection(option: RedisConnectionOption): RedisConnect
   };
 }
 
+/** `count` more connections like `redis` (same server, options and auth). */
+export function duplicateConnections(redis: Redis | Cluster, count: number): (Redis | Cluster)[] {
+  return Array.from({ length: count }, () => {
+    const copy = redis.duplicate();
+    // Errors reach callers through their commands' promises, and reconnects are automatic:
+    // an 'error' event with no listener would only print "[ioredis] Unhandled error event".
+    copy.on('error', () => {});
+    return copy;
+  });
+}
+
 export function isRedisClient(value: unknown): value is Redis | Cluster {
   return value instanceof Redis || value instanceof Cluster;
 }

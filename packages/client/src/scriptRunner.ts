@@ -11,11 +11,18 @@ import type { Cluster, Redis } from 'ioredis';
  */
 export class ScriptRunner {
   private loading: Promise<void> | null = null;
+  private nextConnection = 0;
+  /** The first connection; libraries are loaded and listed through it. */
+  private readonly redis: Redis | Cluster;
 
+  /** `connections`: calls are spread over them round-robin (they all reach one server). */
   constructor(
-    private readonly redis: Redis | Cluster,
+    private readonly connections: readonly (Redis | Cluster)[],
     private readonly library: LuaLibrary = luaLibrary,
-  ) {}
+  ) {
+    if (connections.length === 0) throw new Error('ScriptRunner needs a connection');
+    this.redis = connections[0] as Redis | Cluster;
+  }
 
   async run(
     script: LuaScript,
@@ -27,8 +34,11 @@ export class ScriptRunner {
       if (key === undefined) throw new Error(`script ${script.name} wants unknown key ${name}`);
       return key;
     });
+    const connection = this.connections[this.nextConnection++ % this.connections.length] as
+      | Redis
+      | Cluster;
     const call = () =>
-      this.redis.fcall(script.functionName, keyValues.length, ...keyValues, ...args) as Promise<
+      connection.fcall(script.functionName, keyValues.length, ...keyValues, ...args) as Promise<
         unknown[]
       >;
     try {
