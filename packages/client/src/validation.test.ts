@@ -133,5 +133,9 @@ describeEachTarget('ProxyManager input validation', (ctx) => {
     expect(() => new ProxyManager({ redis: ctx.redis(), prefix: 'a{b}' })).toThrow(
       /options\.prefix/,
     );
+    for (const connections of [0, 17, 1.5])
+      expect(() => new ProxyManager({ redis: ctx.redis(), connections })).toThrow(
+        /options\.connections/,
+      );
   });
 });
