@@ -2,7 +2,8 @@
  * A live demo against a real Redis (REDIS_URL, default redis://127.0.0.1:6379): a pool of
  * fake proxies with labels and concurrency caps, and a fleet of simulated scrapers leasing
  * them concurrently. It prints pool stats every second and checks, from the leases it was
- * handed, that no proxy was ever over its cap and every fencing token increased.
+ * handed, that no proxy was ever over its cap and every fencing token was new and higher than
+ * those of the leases of that proxy already given back.
  *
  *   pnpm demo [--seconds 10] [--scrapers 16] [--proxies 12]
  */
@@ -29,7 +30,7 @@ if (![seconds, scrapers, proxyCount].every((n) => Number.isInteger(n) && n > 0))
 }
 
 const countries = ['AR', 'BR', 'CL', 'MX'];
-const manager = new ProxyManager({ redis: redisUrl, prefix });
+const manager = new ProxyManager({ redis: redisUrl, prefix, connections: 2 });
 
 // Short cooldowns so circuits visibly open, go half-open and close within the demo.
 await manager.upsertPool({
@@ -57,7 +58,9 @@ if (proxies.length > 4) console.log(`  ... and ${proxies.length - 4} more`);
 
 const caps = new Map(proxies.map((p) => [p.id, p.maxConcurrency ?? Number.POSITIVE_INFINITY]));
 const inUse = new Map<string, number>();
-const lastToken = new Map<string, number>();
+/** Per proxy, the highest fencing token of a lease whose release has completed. */
+const releasedTokens = new Map<string, number>();
+const seenTokens = new Set<string>();
 let cycles = 0;
 let empty = 0;
 let violations = 0;
@@ -78,6 +81,7 @@ async function scraper(n: number, until: number): Promise<void> {
   const consumer = `scraper-${n}`;
   while (Date.now() < until) {
     const country = n % 3 === 0 ? countries[n % countries.length] : undefined;
+    const givenBack = new Map(releasedTokens);
     const lease: Lease | null = await manager.acquireProxy({
       pool,
       consumer,
@@ -91,12 +95,21 @@ async function scraper(n: number, until: number): Promise<void> {
     const held = (inUse.get(lease.proxyId) ?? 0) + 1;
     inUse.set(lease.proxyId, held);
     if (held > (caps.get(lease.proxyId) ?? 0)) violations++;
-    if (lease.fencingToken <= (lastToken.get(lease.proxyId) ?? 0)) violations++;
-    lastToken.set(lease.proxyId, lease.fencingToken);
+    // Fencing: every token is new, and higher than that of any lease of this proxy given
+    // back before this acquire was sent. (Two leases taken at the same time may answer out
+    // of order when the client spreads calls over two connections.)
+    const token = `${lease.proxyId}:${lease.fencingToken}`;
+    if (seenTokens.has(token)) violations++;
+    seenTokens.add(token);
+    if (lease.fencingToken <= (givenBack.get(lease.proxyId) ?? 0)) violations++;
     const latencyMs = 5 + Math.random() * 40;
     await new Promise((r) => setTimeout(r, latencyMs)); // "the request"
     inUse.set(lease.proxyId, (inUse.get(lease.proxyId) ?? 1) - 1);
     await manager.releaseProxy(lease, simulatedOutcome(lease.proxyId, latencyMs));
+    releasedTokens.set(
+      lease.proxyId,
+      Math.max(releasedTokens.get(lease.proxyId) ?? 0, lease.fencingToken),
+    );
     cycles++;
   }
 }

@@ -35,9 +35,9 @@ export const connect = (server: BenchServer): Redis =>
   new Redis(server.url, { enableAutoPipelining: true, maxRetriesPerRequest: null });
 
 /**
- * Every case spreads its callers over this many connections (caller i on connection i % n),
- * as Leasehold's client does by default: with one, the client and Redis take turns; the
- * peers get the same help, so the ratios compare leasing, not connection handling.
+ * Every case spreads its callers over this many connections (caller i on connection i % n;
+ * Leasehold through its `connections` option): with one, the client and Redis take turns;
+ * the peers get the same help, so the ratios compare leasing, not connection handling.
  */
 export const CONNECTIONS = 2;
 

@@ -51,7 +51,7 @@ describeEachTarget(
       }
     });
 
-    it('uses exactly the client it is given by default, and two connections for a URL', async () => {
+    it('uses one connection by default, whether given a client or a URL', async () => {
       const url = (ctx.target as StandaloneTarget).url;
       const name = `lh-conn-${randomUUID().slice(0, 8)}`;
       const observer = new Redis(url);
@@ -62,17 +62,23 @@ describeEachTarget(
         expect(await namedConnections(observer, name)).toHaveLength(1);
         await given.close();
 
-        // ioredis copies URL query parameters into its options: the name marks both.
-        const urlName = `${name}-url`;
-        const fromUrl = new ProxyManager({
-          redis: `${url}?connectionName=${urlName}`,
-          prefix: ctx.uniquePrefix(),
-        });
-        await fromUrl.upsertPool({ name: 'p' });
-        await fromUrl.upsertPool({ name: 'q' });
-        expect(await namedConnections(observer, urlName)).toHaveLength(2);
-        await fromUrl.close();
-        expect(await namedConnections(observer, urlName)).toHaveLength(0);
+        // ioredis copies URL query parameters into its options: the name marks each one.
+        for (const [connections, expected] of [
+          [undefined, 1],
+          [2, 2],
+        ] as const) {
+          const urlName = `${name}-url${expected}`;
+          const fromUrl = new ProxyManager({
+            redis: `${url}?connectionName=${urlName}`,
+            prefix: ctx.uniquePrefix(),
+            ...(connections === undefined ? {} : { connections }),
+          });
+          await fromUrl.upsertPool({ name: 'p' });
+          await fromUrl.upsertPool({ name: 'q' });
+          expect(await namedConnections(observer, urlName)).toHaveLength(expected);
+          await fromUrl.close();
+          expect(await namedConnections(observer, urlName)).toHaveLength(0);
+        }
       } finally {
         await own.quit();
         await observer.quit();

@@ -85,11 +85,12 @@ export interface ProxyManagerOptions {
   /** Where errors thrown by event listeners go. Default: a process warning. */
   onListenerError?: (error: unknown, eventName: string) => void;
   /**
-   * Connections the scripts are spread over, round-robin. With one, the client and Redis take
-   * turns (Redis runs a pipelined batch while the client waits, then the client handles the
-   * replies while Redis waits); with two they overlap: +49 % cycles/s in the benchmark.
-   * Default: 2 when `redis` is a URL; 1 when it is a client you pass (nothing is opened behind
-   * your back). Extra connections are `duplicate()`s of `redis`, closed by close().
+   * Connections the scripts are spread over, round-robin; default 1. With one, the client and
+   * Redis take turns (Redis runs a pipelined batch while the client waits, then the client
+   * handles the replies while Redis waits); with two they overlap: +49 % cycles/s in the
+   * benchmark. The price: calls that are not awaited one after the other may reach Redis in
+   * any order (a release you did not await may land after your next acquire), so it is
+   * opt-in. Extra connections are `duplicate()`s of `redis`, closed by close().
    */
   connections?: number;
 }
@@ -106,7 +107,7 @@ const ManagerOptionsSchema = z
       .default('lh'),
     reclaimBatchSize: z.int().min(1).max(10_000).default(100),
     onListenerError: z.function().optional(),
-    connections: z.int().min(1).max(16).optional(),
+    connections: z.int().min(1).max(16).default(1),
   })
   .strict();
 
@@ -161,8 +162,7 @@ export class ProxyManager {
     const connection = openRedisConnection(parsed.redis);
     this.redis = connection.redis;
     this.ownsConnection = connection.owned;
-    const connections = parsed.connections ?? (connection.owned ? 2 : 1);
-    this.extraConnections = duplicateConnections(this.redis, connections - 1);
+    this.extraConnections = duplicateConnections(this.redis, parsed.connections - 1);
     this.keys = new KeySchema(parsed.prefix);
     this.scripts = new ScriptRunner([this.redis, ...this.extraConnections]);
     this.capacity = new CapacitySignal(this.redis);
