@@ -94,9 +94,11 @@ local function proxyMatches(prefix, proxyId, filter)
   return true
 end
 
--- Best (lowest-scored) available candidate that matches the filter: one ZMSCORE for all
--- candidates, then the filter is checked best-first, so usually only once. Best-first by
--- repeated selection rather than a sort: no per-candidate tables, no comparator calls.
+-- Best (lowest-scored, then lowest id) available candidate that matches the filter: one
+-- ZMSCORE for all candidates, then the filter is checked best-first, so usually only once.
+-- A sample of a few: take the best, and look further only if it fails the filter (no sort,
+-- no comparator calls). A whole drive set (up to DRIVE_SET_LIMIT): sort once, so a filter
+-- that most of the set fails still costs O(n log n).
 local function pickBest(prefix, indexKey, candidates, filter)
   local n = #candidates
   if n == 0 then
@@ -105,8 +107,25 @@ local function pickBest(prefix, indexKey, candidates, filter)
   local raw = rcall('ZMSCORE', indexKey, unpack(candidates))
   local scores = {}
   for i = 1, n do
-    -- A candidate that is not in the index (not available) is never picked.
+    -- A candidate without a score is not available and never picked.
     scores[i] = raw[i] and tonumber(raw[i]) or false
+  end
+  if n > 2 * SAMPLE_SIZE then
+    local order = {}
+    for i = 1, n do
+      if scores[i] then
+        order[#order + 1] = i
+      end
+    end
+    table.sort(order, function(a, b)
+      return scores[a] < scores[b] or (scores[a] == scores[b] and candidates[a] < candidates[b])
+    end)
+    for _, i in ipairs(order) do
+      if proxyMatches(prefix, candidates[i], filter) then
+        return candidates[i]
+      end
+    end
+    return nil
   end
   for _ = 1, n do
     local best = nil

@@ -128,6 +128,37 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
     expect(await matches({ country: 'AR', tags: ['mobile'] })).toEqual([]);
   });
 
+  it('a filtered pick takes the best match whether it ranks a few candidates or a whole drive set', async () => {
+    const { pool, manager } = await freshPool(ctx, { selector: 'first-available' });
+    // 60 proxies in Argentina; only the last 10 are in Rosario.
+    const ids = (
+      await manager.addProxies(
+        pool,
+        proxyUrls(60).map((url, i) => ({
+          url,
+          maxConcurrency: 1,
+          labels: { country: 'AR', city: i >= 50 ? 'Rosario' : 'Cordoba' },
+        })),
+      )
+    ).map((r) => r.id);
+    const rosario = ids.slice(50);
+    const takeAll = async (filters: Parameters<typeof manager.acquireProxy>[0]['filters']) => {
+      const leases: Lease[] = [];
+      for (;;) {
+        const lease = await manager.acquireProxy({ pool, filters });
+        if (lease === null) return leases;
+        leases.push(lease);
+      }
+    };
+    // Drive set of 10 (ranked by selection): insertion order, then nothing left.
+    let leases = await takeAll({ city: 'Rosario' });
+    expect(leases.map((l) => l.proxyId)).toEqual(rosario);
+    for (const lease of leases) await manager.releaseProxy(lease);
+    // Drive set of 60 (ranked by a sort) that 50 members fail: the same order.
+    leases = await takeAll({ country: 'AR', noneOf: [{ city: 'Cordoba' }] });
+    expect(leases.map((l) => l.proxyId)).toEqual(rosario);
+  });
+
   it('filters stay correct on a large pool on every search path', async () => {
     const { pool, manager } = await freshPool(ctx, { selector: 'round-robin' });
     // 3,000 proxies: 300 AR (a "large" label set: index scan), 5 CL (small set: set walk).
