@@ -23,7 +23,10 @@
 -- Whatever the path, when the cheap steps find nothing the search finishes exhaustively
 -- over the smaller of the drive set and the rest of the index, so a match is never missed.
 
-local DRIVE_SET_LIMIT = 256
+-- A drive set this small is searched exactly (every member scored); a larger one is sampled
+-- or walked. Exact costs ~0.6 µs a member: at 256 a 10 % filter on a 2,000-proxy pool took
+-- ~200 µs a pick, more than the sampled pick on a 100,000-proxy pool (~11 µs).
+local DRIVE_SET_LIMIT = 32
 local SCAN_PAGE = 32
 local SCAN_BUDGET = 1024
 -- Eight, not more: sampling and scoring cost grows with it (~0.6 µs a candidate), and the

@@ -130,18 +130,18 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
 
   it('a filtered pick takes the best match whether it ranks a few candidates or a whole drive set', async () => {
     const { pool, manager } = await freshPool(ctx, { selector: 'first-available' });
-    // 60 proxies in Argentina; only the last 10 are in Rosario.
+    // 30 proxies in Argentina (a drive set searched exactly: at most 32); the last 5 in Rosario.
     const ids = (
       await manager.addProxies(
         pool,
-        proxyUrls(60).map((url, i) => ({
+        proxyUrls(30).map((url, i) => ({
           url,
           maxConcurrency: 1,
-          labels: { country: 'AR', city: i >= 50 ? 'Rosario' : 'Cordoba' },
+          labels: { country: 'AR', city: i >= 25 ? 'Rosario' : 'Cordoba' },
         })),
       )
     ).map((r) => r.id);
-    const rosario = ids.slice(50);
+    const rosario = ids.slice(25);
     const takeAll = async (filters: Parameters<typeof manager.acquireProxy>[0]['filters']) => {
       const leases: Lease[] = [];
       for (;;) {
@@ -150,11 +150,11 @@ describeEachTarget('ProxyManager selectors and filters', (ctx) => {
         leases.push(lease);
       }
     };
-    // Drive set of 10 (ranked by selection): insertion order, then nothing left.
+    // Drive set of 5 (ranked by selection): insertion order, then nothing left.
     let leases = await takeAll({ city: 'Rosario' });
     expect(leases.map((l) => l.proxyId)).toEqual(rosario);
     for (const lease of leases) await manager.releaseProxy(lease);
-    // Drive set of 60 (ranked by a sort) that 50 members fail: the same order.
+    // Drive set of 30 (ranked by a sort) that 25 members fail: the same order.
     leases = await takeAll({ country: 'AR', noneOf: [{ city: 'Cordoba' }] });
     expect(leases.map((l) => l.proxyId)).toEqual(rosario);
   });
