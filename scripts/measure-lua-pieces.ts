@@ -4,7 +4,7 @@
  * a copy of the library on a private redis-server). The figures behind "Where a cycle's
  * server time goes" in packages/bench/README.md.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,11 @@ import { startRedisServer } from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import { proxyInputs } from '../packages/bench/src/cases.js';
 import { compileFilters } from '../packages/client/src/filters.js';
-import { buildLibrary, parseScript } from '../packages/core/src/scripts/luaLoader.js';
+import {
+  buildLibrary,
+  parseScript,
+  readLuaDirectory,
+} from '../packages/core/src/scripts/luaLoader.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,12 +26,7 @@ const { values } = parseArgs({
   },
 });
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const luaDir = join(root, 'lua');
-const readInclude = (path: string) => readFileSync(join(luaDir, `${path}.lua`), 'utf8');
-const scripts = readdirSync(luaDir)
-  .filter((f) => f.endsWith('.lua'))
-  .sort()
-  .map((f) => parseScript(f, readFileSync(join(luaDir, f), 'utf8')));
+const { scripts, readInclude } = readLuaDirectory(join(root, 'lua'));
 const measureFile = 'measurePieces-13.lua';
 scripts.push(
   parseScript(measureFile, readFileSync(join(root, 'scripts/lua', measureFile), 'utf8')),

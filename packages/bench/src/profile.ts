@@ -19,6 +19,7 @@ import {
   setUpPool,
 } from './cases.js';
 import { runLoad } from './measure.js';
+import { commandStats, SCRIPT_COMMANDS } from './serverProbe.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,21 +30,6 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
   },
 });
-
-const SCRIPT_COMMANDS = new Set(['evalsha', 'eval', 'fcall', 'fcall_ro']);
-
-interface CommandStat {
-  calls: number;
-  usec: number;
-}
-
-async function commandStats(redis: Redis): Promise<Map<string, CommandStat>> {
-  const stats = new Map<string, CommandStat>();
-  const info = await redis.info('commandstats');
-  for (const m of info.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g))
-    stats.set(m[1] as string, { calls: Number(m[2]), usec: Number(m[3]) });
-  return stats;
-}
 
 const handle = await startRedisServer();
 const redis = new Redis(handle.url);

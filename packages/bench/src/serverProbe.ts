@@ -21,12 +21,33 @@ export function processCpuMicros(pid: number): number {
   return ((utime + stime) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
 }
 
-/** Script executions so far (EVAL + EVALSHA + FCALL). */
-export async function luaCalls(redis: Redis): Promise<number> {
+/** The commands that run a script; commands a script calls are counted under their own names. */
+export const SCRIPT_COMMANDS: ReadonlySet<string> = new Set([
+  'evalsha',
+  'eval',
+  'fcall',
+  'fcall_ro',
+]);
+
+export interface CommandStat {
+  calls: number;
+  usec: number;
+}
+
+/** INFO commandstats: calls and total µs per command since the last CONFIG RESETSTAT. */
+export async function commandStats(redis: Redis): Promise<Map<string, CommandStat>> {
+  const stats = new Map<string, CommandStat>();
   const info = await redis.info('commandstats');
+  for (const m of info.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g))
+    stats.set(m[1] as string, { calls: Number(m[2]), usec: Number(m[3]) });
+  return stats;
+}
+
+/** Script executions so far (EVAL, EVALSHA, FCALL). */
+export async function luaCalls(redis: Redis): Promise<number> {
   let calls = 0;
-  for (const match of info.matchAll(/cmdstat_(?:evalsha|eval|fcall):calls=(\d+)/g))
-    calls += Number(match[1]);
+  for (const [name, stat] of await commandStats(redis))
+    if (SCRIPT_COMMANDS.has(name)) calls += stat.calls;
   return calls;
 }
 

@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { duplicateConnections } from './connection.js';
 
 /**
  * Wakes acquirers that wait for capacity (acquireProxy with waitMs) instead of letting them
@@ -29,12 +30,10 @@ export class CapacitySignal {
     let pending = this.subscribed.get(channel);
     if (pending === undefined) {
       if (this.subscriber === undefined) {
-        // A subscribed connection can run nothing else: a dedicated one, opened lazily.
-        this.subscriber = this.redis.duplicate();
+        // A subscribed connection can run nothing else: a dedicated one, opened lazily. While
+        // it reconnects, waiters fall back to their periodic retry.
+        this.subscriber = duplicateConnections(this.redis, 1)[0] as Redis | Cluster;
         this.subscriber.on('message', (ch: string) => this.onMessage(ch));
-        this.subscriber.on('error', () => {
-          // Reconnects are automatic; waiters fall back to their periodic retry meanwhile.
-        });
       }
       pending = this.subscriber.subscribe(channel);
       this.subscribed.set(channel, pending);

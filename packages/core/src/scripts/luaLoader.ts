@@ -176,8 +176,15 @@ function assertUniqueTopLevelLocals(shared: string): void {
   }
 }
 
-/** Load every `<verbNoun>-<numKeys>.lua` in a directory; includes resolve relative to it. */
-export function loadLuaDirectory(dir: string): LuaLibrary {
+/**
+ * Every `<verbNoun>-<numKeys>.lua` in a directory, parsed, and the reader of its includes
+ * (relative to it): what buildLibrary takes. Separate from loadLuaDirectory so a tool can
+ * add a script of its own to the library (pnpm bench:pieces).
+ */
+export function readLuaDirectory(dir: string): {
+  scripts: LoadedScript[];
+  readInclude: (includePath: string) => string;
+} {
   const readInclude = (includePath: string): string => {
     try {
       return readFileSync(join(dir, `${includePath}.lua`), 'utf8');
@@ -185,11 +192,15 @@ export function loadLuaDirectory(dir: string): LuaLibrary {
       throw new LuaLoadError(`missing include ${includePath}.lua`);
     }
   };
-  const files = readdirSync(dir)
+  const scripts = readdirSync(dir)
     .filter((f) => f.endsWith('.lua'))
-    .sort();
-  return buildLibrary(
-    files.map((f) => parseScript(f, readFileSync(join(dir, f), 'utf8'))),
-    readInclude,
-  );
+    .sort()
+    .map((f) => parseScript(f, readFileSync(join(dir, f), 'utf8')));
+  return { scripts, readInclude };
+}
+
+/** The library built from every script in a directory. */
+export function loadLuaDirectory(dir: string): LuaLibrary {
+  const { scripts, readInclude } = readLuaDirectory(dir);
+  return buildLibrary(scripts, readInclude);
 }
