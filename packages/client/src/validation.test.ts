@@ -2,7 +2,7 @@ import { ValidationError } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { ProxyManager } from './proxyManager.js';
-import { freshPool, proxyUrls, snapshotKeys } from './testSupport.js';
+import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
 
 /** Runs `call`, expects a typed error naming `field`, and proves nothing under the prefix changed. */
 async function rejectsWritingNothing(

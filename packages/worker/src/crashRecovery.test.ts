@@ -12,7 +12,7 @@ import {
   type WorkerProcess,
   waitFor,
   writeErrorEntries,
-} from './testSupport.js';
+} from '../test/testSupport.js';
 
 const ENTRIES = 10_000;
 const DB_PASSWORD = 'db-Secret-7Qx2';

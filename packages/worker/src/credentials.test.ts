@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
 import type { RedisEndpoint } from './options.js';
 import { JobName } from './schedules.js';
-import { startTestWorker, type TestSchema, testSchema, waitFor } from './testSupport.js';
+import { startTestWorker, type TestSchema, testSchema, waitFor } from '../test/testSupport.js';
 
 const PROXY_PASSWORDS = ['Pr0xy-pass-ONE', 'Pr0xy-pass-TWO'];
 const DB_PASSWORD = 'Db-pass-THREE';

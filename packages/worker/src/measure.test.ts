@@ -13,7 +13,7 @@ import { sweepExpiredLeases } from './leaseExpiry.js';
 import { createLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { persistErrorLogs } from './persistErrorLogs.js';
-import { type TestSchema, testSchema, writeErrorEntries } from './testSupport.js';
+import { type TestSchema, testSchema, writeErrorEntries } from '../test/testSupport.js';
 
 const ENTRIES = 10_000;
 const LEASES = 5_000;

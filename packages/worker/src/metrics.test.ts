@@ -4,7 +4,7 @@ import { describeEachTarget } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
 import type { ErrorLogStore } from './errorLogStore.js';
 import { checkHealth } from './health.js';
-import { parsePrometheus, series, sleep, startTestWorker } from './testSupport.js';
+import { parsePrometheus, series, sleep, startTestWorker } from '../test/testSupport.js';
 import type { WorkerHandle } from './worker.js';
 
 const LONG = { leaseExpiryMs: 60_000, cooldownRecoveryMs: 60_000, persistErrorLogsMs: 60_000 };

@@ -15,7 +15,7 @@ import {
   testSchema,
   waitFor,
   writeErrorEntries,
-} from './testSupport.js';
+} from '../test/testSupport.js';
 import type { WorkerHandle } from './worker.js';
 
 const settings = { batchSize: 1000, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 };
