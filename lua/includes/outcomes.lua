@@ -136,7 +136,8 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
   end
 end
 
--- Decode the outcome ARGV block written by the TypeScript client (see releaseLease-12.lua).
+-- Decode the outcome ARGV block written by the client's outcomeArgs.ts (the releaseLease and
+-- recordResult headers list it).
 local function readOutcome(argv, first)
   if argv[first] == '' then
     return nil

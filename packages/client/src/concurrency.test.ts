@@ -1,7 +1,7 @@
 import { describeEachTarget, runInChildProcesses } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { ProxyManager } from './proxyManager.js';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
+import { ProxyManager } from './proxyManager.js';
 
 describeEachTarget('ProxyManager under concurrency', (ctx) => {
   it('20 callers on 20 connections racing for a cap-1 proxy: exactly one lease', async () => {

@@ -15,7 +15,8 @@ export type LeaseholdErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'SESSION_DISABLED'
   | 'SESSION_PROXY_UNAVAILABLE'
-  | 'SCRIPT_FAILED';
+  | 'SCRIPT_FAILED'
+  | 'CLIENT_CLOSED';
 
 export interface LeaseholdErrorDetails {
   field?: string | undefined;
@@ -140,6 +141,17 @@ export class SessionProxyUnavailableError extends LeaseholdError {
         hint: 'Re-enable the proxy first, or start a new session',
       },
     );
+  }
+}
+
+/** The ProxyManager was closed: before this call, or while it was waiting. */
+export class ClientClosedError extends LeaseholdError {
+  constructor(cause?: unknown) {
+    super('CLIENT_CLOSED', 'The ProxyManager is closed', {
+      field: 'manager',
+      hint: 'Create a new ProxyManager; close() only at shutdown',
+      cause,
+    });
   }
 }
 

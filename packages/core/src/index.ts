@@ -1,4 +1,5 @@
 export {
+  ClientClosedError,
   LeaseExpiredError,
   LeaseholdError,
   type LeaseholdErrorCode,

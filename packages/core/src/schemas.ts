@@ -61,8 +61,11 @@ export const PoolSettingsSchema = z
       })
       .strict()
       .default({ baseSeconds: 60, maxSeconds: 1920, jitter: false }),
-    /** Circuit openings in a row after which a proxy is disabled for good; off when absent. */
-    disableAfterOpens: z.int().min(1).optional(),
+    /**
+     * Circuit openings in a row after which a proxy is disabled for good. Off when absent;
+     * 0 or null turns it off (upsertPool keeps what a pool has unless given).
+     */
+    disableAfterOpens: z.int().min(0).nullable().optional(),
     /** Live sessions a pool may hold (proxy+session pairs). */
     maxSessions: z.int().min(1).default(1000),
     session: z
@@ -72,8 +75,8 @@ export const PoolSettingsSchema = z
       })
       .strict()
       .default({ maxUsageCount: 50, maxAgeSeconds: 3000 }),
-    /** Leases of one proxy under one scope at once; no cap when absent. */
-    scopeMaxConcurrency: z.int().min(1).optional(),
+    /** Leases of one proxy under one scope at once. No cap when absent; 0 or null clears it. */
+    scopeMaxConcurrency: z.int().min(0).nullable().optional(),
     /**
      * Keep exact indexes for the healthiest and lowest-latency selectors (~260 B per proxy).
      * Off: those selectors take the best of a random sample (exact for small pools).

@@ -9,12 +9,13 @@ import {
   SessionDisabledError,
   SessionNotFoundError,
   SessionProxyUnavailableError,
+  ValidationError,
 } from './errors.js';
 
 /**
  * Numeric failure codes returned by the Lua scripts (first element of the reply). One table
  * here maps them to typed errors; TypeScript never matches on Redis error strings.
- * Keep in sync with lua/includes/codes.lua.
+ * The scripts return these numbers literally; each script's header lists the ones it returns.
  */
 export const ScriptCode = {
   OK: 1,
@@ -27,6 +28,8 @@ export const ScriptCode = {
   SESSION_NOT_FOUND: -6,
   SESSION_DISABLED: -7,
   SESSION_PROXY_UNAVAILABLE: -8,
+  /** upsertPool: the given settings conflict with the pool's others (reason = the field). */
+  SETTINGS_CONFLICT: -9,
 } as const;
 
 export interface ScriptFailureContext {
@@ -57,6 +60,17 @@ export function errorForScriptCode(code: number, ctx: ScriptFailureContext): Lea
       return new SessionDisabledError(ctx.sessionId ?? '(unknown)', ctx.reason ?? 'disabled');
     case ScriptCode.SESSION_PROXY_UNAVAILABLE:
       return new SessionProxyUnavailableError(ctx.sessionId ?? '(unknown)');
+    case ScriptCode.SETTINGS_CONFLICT:
+      return new ValidationError(
+        [
+          {
+            field: ctx.reason ?? 'pool',
+            message:
+              "conflicts with the pool's other settings (must be at least cooldown.baseSeconds)",
+          },
+        ],
+        'Give both cooldown.baseSeconds and cooldown.maxSeconds',
+      );
     default:
       return new ScriptFailedError(ctx.script, code);
   }
