@@ -112,6 +112,8 @@ async function waitAndAcquire(
   deadline: number,
   queueFirst: boolean,
 ): Promise<unknown[]> {
+  // Not after close(): listening would open a subscriber connection that nothing closes.
+  ctx.throwIfClosed();
   const channel = capacityChannel(ctx, opts.pool);
   const since = performance.now();
   // In line from now on, even while the subscription is still being set up (on a cluster

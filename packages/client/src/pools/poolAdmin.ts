@@ -24,7 +24,8 @@ export async function upsertPool(
     luaScripts.upsertPool,
     name,
     [name, given.length / 2, ...given, ...defaults],
-    (r) => ({ reason: String(r[1]) }),
+    // A conflict names the field as the other pool-settings errors do.
+    (r) => ({ reason: `pool.${String(r[1])}` }),
   );
   // The registry of pool names has no hash tag (it spans pools), so it is written after.
   await ctx.redis.sadd(ctx.keys.pools(), name);
