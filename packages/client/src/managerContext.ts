@@ -106,6 +106,7 @@ export class ManagerContext {
   async sweep(pool: string, script: LuaScript): Promise<number> {
     let total = 0;
     for (;;) {
+      this.throwIfClosed();
       const reply = await this.callPoolScript(script, pool, [this.prefix(pool), SWEEP_BATCH_SIZE]);
       total += Number(reply[0]);
       if (Number(reply[1]) === 0 || Number(reply[0]) === 0) return total;

@@ -14,6 +14,8 @@ export async function buildHealthIndexes(
 ): Promise<number[]> {
   const indexed: number[] = [];
   for (;;) {
+    // close() stops the build between batches; the next upsertPool resumes it.
+    ctx.throwIfClosed();
     const reply = await ctx.runPoolScript(luaScripts.buildHealthIndexes, pool, [
       ctx.prefix(pool),
       batchSize,
