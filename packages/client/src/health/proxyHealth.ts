@@ -3,10 +3,10 @@ import {
   luaScripts,
   parseInput,
   poolNameSchema,
-  proxyIdSchema,
   ScriptCode,
 } from '@leasehold/core';
 import type { ManagerContext } from '../managerContext.js';
+import { poolAndProxy } from '../poolInputs.js';
 import { proxyIdsAfter } from '../pools/proxies.js';
 import { hashFromFlat, proxyHealthFromHash, proxyStateFromHash } from '../replies.js';
 import type { ProxyHealth, ProxyState } from '../types.js';
@@ -59,8 +59,7 @@ export async function getAllProxyHealth(ctx: ManagerContext, pool: string): Prom
 
 /** One proxy read by readProxies; ProxyNotFoundError when it is not in the pool. */
 async function readProxy(ctx: ManagerContext, pool: string, proxyId: string): Promise<ProxyEntry> {
-  const poolName = parseInput(poolNameSchema, pool, 'pool');
-  const id = parseInput(proxyIdSchema, proxyId, 'proxyId');
+  const [poolName, id] = poolAndProxy(pool, proxyId);
   const [entry] = await readProxies(ctx, poolName, [id]);
   if (entry === undefined) {
     throw errorForScriptCode(ScriptCode.PROXY_NOT_FOUND, {

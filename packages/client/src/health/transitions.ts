@@ -3,11 +3,11 @@ import {
   luaScripts,
   parseInput,
   poolNameSchema,
-  proxyIdSchema,
   redactCredentials,
 } from '@leasehold/core';
 import { z } from 'zod';
 import type { FailureDetails, ManagerContext } from '../managerContext.js';
+import { poolAndProxy } from '../poolInputs.js';
 
 const TransitionSchema = z.object({
   status: z.enum(['active', 'disabled']),
@@ -33,8 +33,7 @@ export function transitionProxyState(
   status: Status,
   reason: string,
 ): Promise<boolean> {
-  const poolName = parseInput(poolNameSchema, pool, 'pool');
-  const id = parseInput(proxyIdSchema, proxyId, 'proxyId');
+  const [poolName, id] = poolAndProxy(pool, proxyId);
   return transition(ctx, luaScripts.transitionProxy, poolName, id, status, reason, {
     proxyId: id,
   });
@@ -47,8 +46,7 @@ export async function resetProxy(
   proxyId: string,
   reason: string,
 ): Promise<void> {
-  const poolName = parseInput(poolNameSchema, pool, 'pool');
-  const id = parseInput(proxyIdSchema, proxyId, 'proxyId');
+  const [poolName, id] = poolAndProxy(pool, proxyId);
   const t = parseInput(TransitionSchema, { status: 'active', reason });
   await ctx.runPoolScript(luaScripts.resetProxy, poolName, [ctx.prefix(poolName), id, t.reason], {
     proxyId: id,

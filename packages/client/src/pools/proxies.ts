@@ -8,10 +8,10 @@ import {
   parseProxyUrl,
   poolNameSchema,
   proxyIdFromUrl,
-  proxyIdSchema,
   ValidationError,
 } from '@leasehold/core';
 import { type ManagerContext, SWEEP_BATCH_SIZE } from '../managerContext.js';
+import { poolAndProxy } from '../poolInputs.js';
 import { hashFromFlat, proxyRecordFromHash } from '../replies.js';
 import type { ProxyRecord } from '../types.js';
 
@@ -62,8 +62,7 @@ export async function addProxies(
 
 /** Remove a proxy. Throws ProxyBusyError while it has live leases. */
 export async function removeProxy(ctx: ManagerContext, pool: string, proxyId: string) {
-  const poolName = parseInput(poolNameSchema, pool, 'pool');
-  const id = parseInput(proxyIdSchema, proxyId, 'proxyId');
+  const [poolName, id] = poolAndProxy(pool, proxyId);
   await ctx.runPoolScript(
     luaScripts.removeProxy,
     poolName,

@@ -1,13 +1,7 @@
-import {
-  errorForScriptCode,
-  luaScripts,
-  parseInput,
-  poolNameSchema,
-  ScriptCode,
-  sessionIdSchema,
-} from '@leasehold/core';
+import { errorForScriptCode, luaScripts, ScriptCode } from '@leasehold/core';
 import { type Status, transition } from '../health/transitions.js';
 import type { ManagerContext } from '../managerContext.js';
+import { poolAndSession } from '../poolInputs.js';
 import { sessionStateFromHash } from '../replies.js';
 import type { SessionState } from '../types.js';
 
@@ -16,8 +10,7 @@ export async function getSessionState(
   pool: string,
   sessionId: string,
 ): Promise<SessionState> {
-  const poolName = parseInput(poolNameSchema, pool, 'pool');
-  const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
+  const [poolName, id] = poolAndSession(pool, sessionId);
   const hash = await ctx.redis.hgetall(ctx.keys.session(poolName, id));
   if (hash.id === undefined)
     throw errorForScriptCode(ScriptCode.SESSION_NOT_FOUND, {
@@ -36,8 +29,7 @@ export function transitionSessionState(
   status: Status,
   reason: string,
 ): Promise<boolean> {
-  const poolName = parseInput(poolNameSchema, pool, 'pool');
-  const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
+  const [poolName, id] = poolAndSession(pool, sessionId);
   return transition(ctx, luaScripts.transitionSession, poolName, id, status, reason, {
     sessionId: id,
   });
