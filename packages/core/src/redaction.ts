@@ -23,7 +23,8 @@ const PASSWORD_PARAM = /\b((?:ssl)?pass(?:word|wd)?)=[^\s"'&;]*/gi;
 const PASSWORD_JSON =
   /(["']?[\w-]*pass(?:word|wd)?["']?\s*:\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/gi;
 // `Authorization: Basic dXNlcjpwYXNz`, `"proxy-authorization": "Bearer …"`: the whole value.
-const AUTH_HEADER = /(authorization["']?\s*[:=]\s*["']?(?:(?:basic|bearer|digest)\s+)?)[^\s"',;]+/gi;
+const AUTH_HEADER =
+  /(authorization["']?\s*[:=]\s*["']?(?:(?:basic|bearer|digest)\s+)?)[^\s"',;]+/gi;
 // A bare `Basic <base64>` elsewhere; a digit, + / = or an inner capital tells a token from
 // English ("Basic authentication" is kept).
 const BASIC_TOKEN =
@@ -35,7 +36,10 @@ export function redactCredentials(text: string): string {
     .replace(URL_USERINFO, `$1${MASK}:${MASK}@`)
     .replace(BARE_USERINFO, `$1${MASK}:${MASK}@`)
     .replace(PASSWORD_PARAM, `$1=${MASK}`)
-    .replace(PASSWORD_JSON, (_m, key: string, value: string) => `${key}${value[0]}${MASK}${value[0]}`)
+    .replace(
+      PASSWORD_JSON,
+      (_m, key: string, value: string) => `${key}${value[0]}${MASK}${value[0]}`,
+    )
     .replace(AUTH_HEADER, `$1${MASK}`)
     .replace(BASIC_TOKEN, `$1${MASK}`);
 }

@@ -52,8 +52,7 @@ function redactStrings(value: unknown): unknown {
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value))
-      out[key] =
-        typeof inner === 'string' && SECRET_KEY.test(key) ? CENSOR : redactStrings(inner);
+      out[key] = typeof inner === 'string' && SECRET_KEY.test(key) ? CENSOR : redactStrings(inner);
     return out;
   }
   return value;
