@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
@@ -8,7 +7,7 @@ import { ErrorLogStream } from './errorLogStream.js';
 import { createLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { persistErrorLogs } from './persistErrorLogs.js';
-import { type TestSchema, testSchema } from './testSupport.js';
+import { capturedLogger, type TestSchema, testSchema } from './testSupport.js';
 
 // Passwords the worker's own patterns used to miss: quotes and angle brackets end a URL
 // for a naive pattern, and JSON escapes a quote as \".
@@ -25,20 +24,9 @@ const traces = (password: string) => [
   Buffer.from(`bob:${password}`).toString('base64').slice(0, 12),
 ];
 
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'trace', destination }) };
-}
-
 describe('worker log lines', () => {
   it('never carry a password with quotes or <>, and stay JSON', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = capturedLogger();
     for (const password of PASSWORDS) {
       for (const message of messagesFor(password)) {
         logger.warn({ outcome: { message } }, message);
