@@ -50,12 +50,12 @@ export const WELL_FORMED_MESSAGE = 'must be well-formed Unicode (no unpaired sur
  */
 export function wellFormedString(options: { maxBytes?: number } = {}) {
   const { maxBytes } = options;
-  return z
-    .string()
-    .refine(isWellFormed, WELL_FORMED_MESSAGE)
-    .refine((s) => maxBytes === undefined || utf8Bytes(s) <= maxBytes, {
-      message: `must be at most ${maxBytes} bytes (UTF-8)`,
-    });
+  const wellFormed = z.string().refine(isWellFormed, WELL_FORMED_MESSAGE);
+  return maxBytes === undefined
+    ? wellFormed
+    : wellFormed.refine((s) => utf8Bytes(s) <= maxBytes, {
+        message: `must be at most ${maxBytes} bytes (UTF-8)`,
+      });
 }
 
 /** Seconds > 0 (fractions allowed) and at most 30 days; stored as whole ms (at least 1). */
