@@ -205,6 +205,21 @@ describe('redaction', () => {
     expect(redactCredentials(text)).not.toContain(secret);
   });
 
+  it('stays linear on hostile 100 KB lines (no regex backtracking blow-up)', () => {
+    const n = 100_000;
+    const started = performance.now();
+    for (const text of [
+      'a'.repeat(n),
+      'a-'.repeat(n / 2),
+      '=a:'.repeat(n / 3),
+      'password:"a'.repeat(n / 11),
+      `Basic ${'A'.repeat(n)}`,
+    ])
+      redactCredentials(text);
+    // Unbounded patterns took over 30 s for one of these; bounded ones take well under 1 s.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
   it('keeps ordinary text', () => {
     for (const text of [
       'Basic authentication failed',

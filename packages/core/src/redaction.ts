@@ -11,24 +11,27 @@
 
 const MASK = '***';
 
+// Every repetition below is bounded: these run over whole log lines and stack traces, and an
+// unbounded one retried at every position is quadratic (a 100 KB line took 30 s).
+//
 // `scheme://userinfo@`: userinfo runs to the LAST '@' before whitespace or a path, because
 // proxy passwords often contain a raw '@' (or quotes, '<', '>'). Over-masking a message is
 // fine; leaking a password is not.
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#]{0,2048}@/gi;
 // Scheme-less `user:pass@host` after a delimiter (`proxy=user:pass@host`, `"user:pass@h"`).
-const BARE_USERINFO = /(^|[\s"'(=,<[])[^\s"'(=,:/@<>[]+:[^\s/]*@(?=[\w[])/g;
+const BARE_USERINFO = /(^|[\s"'(=,<[])[^\s"'(=,:/@<>[]{1,256}:[^\s/]{0,1024}@(?=[\w[])/g;
 // libpq key=value strings and URL query parameters: password=…, sslpassword=…, pass=…
-const PASSWORD_PARAM = /\b((?:ssl)?pass(?:word|wd)?)=[^\s"'&;]*/gi;
+const PASSWORD_PARAM = /\b((?:ssl)?pass(?:word|wd)?)=[^\s"'&;]{0,1024}/gi;
 // JSON (or JS) `"password": "…"`, `'proxyPassword': '…'`, with escaped quotes inside.
 const PASSWORD_JSON =
-  /(["']?[\w-]*pass(?:word|wd)?["']?\s*:\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/gi;
+  /(["']?\b[\w-]{0,32}pass(?:word|wd)?["']?\s{0,8}:\s{0,8})("(?:[^"\\]|\\.){0,1024}"|'(?:[^'\\]|\\.){0,1024}')/gi;
 // `Authorization: Basic dXNlcjpwYXNz`, `"proxy-authorization": "Bearer …"`: the whole value.
 const AUTH_HEADER =
-  /(authorization["']?\s*[:=]\s*["']?(?:(?:basic|bearer|digest)\s+)?)[^\s"',;]+/gi;
+  /(authorization["']?\s{0,8}[:=]\s{0,8}["']?(?:(?:basic|bearer|digest)\s{1,8})?)[^\s"',;]{1,4096}/gi;
 // A bare `Basic <base64>` elsewhere; a digit, + / = or an inner capital tells a token from
 // English ("Basic authentication" is kept).
 const BASIC_TOKEN =
-  /\b(Basic\s+)(?=[A-Za-z0-9+/]*(?:[0-9+/=]|[A-Za-z0-9+/][A-Z]))[A-Za-z0-9+/]{6,}={0,2}/g;
+  /\b(Basic\s{1,8})(?=[A-Za-z0-9+/]{0,4096}(?:[0-9+/=]|[A-Za-z0-9+/][A-Z]))[A-Za-z0-9+/]{6,4096}={0,2}/g;
 
 /** `text` with every credential-looking part masked (URLs, password fields, auth headers). */
 export function redactCredentials(text: string): string {
