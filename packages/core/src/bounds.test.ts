@@ -160,6 +160,7 @@ describe('classifyOutcome', () => {
     ['self cause', { error: selfCause }, { ok: false, error: 'unknown' }],
     ['deep cause', { error: deep }, { ok: false, error: 'unknown' }],
     ['throwing getters', { error: hostile, statusCode: 502 }, { ok: false, statusCode: 502 }],
+    ['a throwing input', hostile as Parameters<typeof classifyOutcome>[0], { error: 'unknown' }],
     ['error and status 70000', { error: new Error('x'), statusCode: 70_000 }, { ok: false }],
   ];
 

@@ -61,24 +61,20 @@ const AUTH_CODES = new Set(['ERR_PROXY_AUTH', 'PROXY_AUTH_REQUIRED']);
 /** How far down a `cause` chain a code is looked for; chains may also loop. */
 const MAX_CAUSE_DEPTH = 8;
 
-/** `error[key]` if it is a string; a throwing getter or a Proxy trap reads as absent. */
-function stringProperty(error: unknown, key: 'code' | 'name' | 'message'): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
+/** `input[key]`, or undefined when it cannot be read (no object, a throwing getter). */
+function property(input: unknown, key: string): unknown {
+  if (typeof input !== 'object' || input === null) return undefined;
   try {
-    const value = (error as Record<string, unknown>)[key];
-    return typeof value === 'string' ? value : undefined;
+    return (input as Record<string, unknown>)[key];
   } catch {
     return undefined;
   }
 }
 
-function causeOf(error: unknown): unknown {
-  if (typeof error !== 'object' || error === null) return undefined;
-  try {
-    return (error as { cause?: unknown }).cause;
-  } catch {
-    return undefined;
-  }
+/** `error[key]` if it is a string; a throwing getter or a Proxy trap reads as absent. */
+function stringProperty(error: unknown, key: 'code' | 'name' | 'message'): string | undefined {
+  const value = property(error, key);
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The first `code` down the cause chain: fetch() wraps the socket error as its cause. */
@@ -89,7 +85,7 @@ function errorCode(error: unknown): string | undefined {
     const code = stringProperty(current, 'code');
     if (code !== undefined) return code;
     seen.add(current);
-    current = causeOf(current);
+    current = property(current, 'cause');
   }
   return undefined;
 }
@@ -149,7 +145,10 @@ export function parseRetryAfter(value: unknown, now: unknown = Date.now()): numb
 }
 
 export function classifyOutcome(input: ClassifyInput): ClassifiedOutcome {
-  const { statusCode, error, retryAfter, now } = (input ?? {}) as ClassifyInput;
+  const statusCode = property(input, 'statusCode');
+  const error = property(input, 'error');
+  const retryAfter = property(input, 'retryAfter');
+  const now = property(input, 'now');
   const status = isStatusCode(statusCode) ? { statusCode } : {};
   if (error !== undefined && error !== null) {
     return { ok: false, error: categoryOfError(error), ...status };
