@@ -30,9 +30,6 @@ const poolName = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -');
 
-/** Seconds > 0, fractions allowed, at most 30 days; stored as whole milliseconds (at least 1). */
-const positiveSeconds = boundedSeconds;
-
 const labelValue = z.union([z.string(), z.number().transform(String)]).pipe(
   wellFormedString()
     .min(1, 'must not be empty')
@@ -52,12 +49,12 @@ export const PoolSettingsSchema = z
   .object({
     name: poolName,
     selector: z.enum(SELECTOR_STRATEGIES).default('round-robin'),
-    leaseSeconds: positiveSeconds.default(300),
+    leaseSeconds: boundedSeconds.default(300),
     failureThreshold: boundedCount(1).default(3),
     cooldown: z
       .object({
-        baseSeconds: positiveSeconds.default(60),
-        maxSeconds: positiveSeconds.default(1920),
+        baseSeconds: boundedSeconds.default(60),
+        maxSeconds: boundedSeconds.default(1920),
         jitter: z.boolean().default(false),
       })
       .strict()
@@ -69,7 +66,7 @@ export const PoolSettingsSchema = z
     session: z
       .object({
         maxUsageCount: boundedCount(1).default(50),
-        maxAgeSeconds: positiveSeconds.default(3000),
+        maxAgeSeconds: boundedSeconds.default(3000),
       })
       .strict()
       .default({ maxUsageCount: 50, maxAgeSeconds: 3000 }),
@@ -154,7 +151,7 @@ export const AcquireOptionsSchema = z
   .object({
     pool: poolName,
     consumer: consumerSchema.default('default'),
-    durationSeconds: positiveSeconds.optional(),
+    durationSeconds: boundedSeconds.optional(),
     selector: z.enum(SELECTOR_STRATEGIES).optional(),
     filters: ProxyFiltersSchema.optional(),
     /** true: lease a usable session with its proxy (or start one); { id }: resume that one. */
@@ -238,7 +235,7 @@ export type ListProxiesOptions = z.input<typeof ListProxiesOptionsSchema>;
 
 export const poolNameSchema = poolName;
 export const proxyIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be a 16-digit hex proxy id');
-export const extendSecondsSchema = positiveSeconds;
+export const extendSecondsSchema = boundedSeconds;
 
 /** A lease id as callers hand it back (the client makes them; any well-formed id is looked up). */
 export const leaseIdSchema = wellFormedString().min(1).max(128);
