@@ -3,7 +3,7 @@ import {
   luaScripts,
   parseInput,
   poolNameSchema,
-  redactCredentials,
+  transitionReasonSchema,
 } from '@leasehold/core';
 import { z } from 'zod';
 import type { FailureDetails, ManagerContext } from '../managerContext.js';
@@ -11,13 +11,7 @@ import { poolAndProxy } from '../poolInputs.js';
 
 const TransitionSchema = z.object({
   status: z.enum(['active', 'disabled']),
-  reason: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[^\n\r]*$/, 'must be one line')
-    // Reasons end up in the error log: credentials pasted into one are masked.
-    .transform(redactCredentials),
+  reason: transitionReasonSchema,
 });
 
 export type Status = 'active' | 'disabled';

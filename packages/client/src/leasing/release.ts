@@ -1,5 +1,6 @@
 import {
   extendSecondsSchema,
+  leaseIdSchema,
   luaScripts,
   type Outcome,
   OutcomeSchema,
@@ -16,7 +17,7 @@ import { statsFromReply } from '../replies.js';
 import type { Lease, ReleaseResult } from '../types.js';
 
 const LeaseRefSchema = z.object({
-  id: z.string().min(1).max(128),
+  id: leaseIdSchema,
   pool: poolNameSchema,
   proxyId: proxyIdSchema,
 });
@@ -41,7 +42,7 @@ export async function releaseProxy(
     ref.proxyId,
     ref.id,
     wantStats ? '1' : '0',
-    ...outcomeArgs(parsedOutcome),
+    ...outcomeArgs(parsedOutcome, lease),
   ]);
   const released = reply[0] === ScriptCode.OK;
   const result: ReleaseResult = released
@@ -71,7 +72,7 @@ export async function recordResult(
   await ctx.runPoolScript(
     luaScripts.recordResult,
     ref.pool,
-    [ctx.prefix(ref.pool), ref.proxyId, ref.id, ...outcomeArgs(parsed)],
+    [ctx.prefix(ref.pool), ref.proxyId, ref.id, ...outcomeArgs(parsed, lease)],
     { leaseId: ref.id },
   );
 }
