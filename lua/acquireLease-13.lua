@@ -24,13 +24,14 @@
     ARGV[3] consumer
     ARGV[4] lease duration in ms, or '' for the pool's leaseMs
     ARGV[5] selector, or '' for the pool's default
-    ARGV[6] compiled filter JSON (see includes/pickProxy), or '' for none
+    ARGV[6] compiled filter JSON, then optionally '\n' and the comma-separated excluded proxy
+            ids (see includes/pickProxy), or '' for none
     ARGV[7] how many expired leases / due cooldowns to process first, at most
     ARGV[8] '1' to append pool stats to the reply
     ARGV[9] scope (e.g. a domain), or ''
     ARGV[10] session mode: '' none, 'new' any usable session (or a new one), 'resume'
     ARGV[11] session id: for 'new' the id a created session gets; for 'resume' the one to resume
-    ARGV[12] random number in [0, 1) for weighted-random
+    ARGV[12] random number in [0, 1): weighted-random's draw, and ties between equal scores
 
   Output:
     { -1 } the pool does not exist
@@ -71,20 +72,23 @@ local selector = ARGV[5] ~= '' and ARGV[5] or settings.selector
 local INDEX_OF_SELECTOR = { ['first-available'] = 1, ['round-robin'] = 2, ['least-used'] = 3,
   healthiest = 4, ['lowest-latency'] = 5 }
 
+local random = tonumber(ARGV[12]) or 0
+
 local function pickBySelector()
   local byHealth = settings.healthIndexes and ctx.available[4] or nil
   if selector == 'weighted-random' then
-    local sampled = pickWeightedRandom(ctx.prefix, ctx.available[1], byHealth, filter,
-      tonumber(ARGV[12]) or 0)
+    local sampled = pickWeightedRandom(ctx.prefix, ctx.available[1], byHealth, filter, random)
     -- An empty sample (a sparse filter) falls back to an exact search.
-    return sampled or pickProxy(ctx.prefix, byHealth or ctx.available[2], filter, false)
+    return sampled or pickProxy(ctx.prefix, byHealth or ctx.available[2], filter, false, random)
   end
   local index = INDEX_OF_SELECTOR[selector] or 2
   if index >= 4 and not settings.healthIndexes then
     return pickBestOfSample(ctx.prefix, ctx.available[1], filter, index == 5)
-      or pickProxy(ctx.prefix, ctx.available[2], filter, true)
+      or pickProxy(ctx.prefix, ctx.available[2], filter, true, random)
   end
-  return pickProxy(ctx.prefix, ctx.available[index], filter, index == 2 or index == 3)
+  -- Health and latency scores tie often (a fresh pool): ties are broken at random.
+  return pickProxy(ctx.prefix, ctx.available[index], filter, index == 2 or index == 3, random,
+    index >= 4)
 end
 
 local proxyId, sessionId = nil, nil
