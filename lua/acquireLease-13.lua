@@ -83,7 +83,7 @@ local function pickBySelector()
   end
   local index = INDEX_OF_SELECTOR[selector] or 2
   if index >= 4 and not settings.healthIndexes then
-    return pickBestOfSample(ctx.prefix, ctx.available[1], filter, index == 5)
+    return pickBestOfSample(ctx.prefix, ctx.available[1], filter, index == 5, random)
       or pickProxy(ctx.prefix, ctx.available[2], filter, true, random)
   end
   -- Health and latency scores tie often (a fresh pool): ties are broken at random.

@@ -382,12 +382,17 @@ local function pickWeightedRandom(prefix, availableKey, byHealthKey, filter, ran
 end
 
 -- healthiest / lowest-latency on a pool without their indexes: the best of a sample
--- (approximate; exact for pools no bigger than the sample).
-local function pickBestOfSample(prefix, availableKey, filter, byLatency)
+-- (approximate; exact for pools no bigger than the sample). Equal scores: a random one
+-- (`random` rotates where the walk starts; ZRANDMEMBER may answer in index order).
+local function pickBestOfSample(prefix, availableKey, filter, byLatency, random)
   local candidates = sampleAvailable(prefix, availableKey, filter)
+  local n = #candidates
   local best, bestScore = nil, nil
   local scores = byLatency and {} or healthScoresOf(prefix, nil, candidates)
-  for i, proxyId in ipairs(candidates) do
+  local offset = math.floor((random or 0) * n)
+  for k = 1, n do
+    local i = (k - 1 + offset) % n + 1
+    local proxyId = candidates[i]
     local score
     if byLatency then
       local f = rcall('HMGET', prefix .. 'proxy:' .. proxyId, 'latencySumMs', 'latencyCount')
@@ -396,7 +401,6 @@ local function pickBestOfSample(prefix, availableKey, filter, byLatency)
     else
       score = -scores[i]
     end
-    -- The sample is random, so the first of equal scores is a random one.
     if bestScore == nil or score < bestScore then
       best, bestScore = proxyId, score
     end

@@ -1,9 +1,8 @@
 import type { Cluster, Redis } from 'ioredis';
-import { duplicateConnections } from './connection.js';
 
 /**
  * Wakes acquirers that wait for capacity (acquireProxy with waitMs) instead of letting them
- * poll. The scripts PUBLISH one message on the pool's `capacity` channel for every unit of
+ * poll. The scripts SPUBLISH (sharded pub/sub, Redis 7) one message on the pool's `capacity` channel for every unit of
  * capacity that appears (a release, an expiry, a recovered proxy, a new proxy); each message
  * wakes the longest-waiting local waiter, which retries its acquire. A waiter that loses the
  * race keeps its place at the front, so no caller starves; a waiter that gave up is simply
@@ -32,10 +31,10 @@ export class CapacitySignal {
       if (this.subscriber === undefined) {
         // A subscribed connection can run nothing else: a dedicated one, opened lazily. While
         // it reconnects, waiters fall back to their periodic retry.
-        this.subscriber = duplicateConnections(this.redis, 1)[0] as Redis | Cluster;
-        this.subscriber.on('message', (ch: string) => this.onMessage(ch));
+        this.subscriber = shardedSubscriber(this.redis);
+        this.subscriber.on('smessage', (ch: string) => this.onMessage(ch));
       }
-      pending = this.subscriber.subscribe(channel);
+      pending = this.subscriber.ssubscribe(channel);
       this.subscribed.set(channel, pending);
     }
     await pending;
@@ -97,4 +96,20 @@ export class CapacitySignal {
     this.generations.set(channel, this.generation(channel) + 1);
     this.queues.get(channel)?.shift()?.wake();
   }
+}
+
+/**
+ * A connection for SSUBSCRIBE. A sharded channel must be subscribed on the node that owns its
+ * slot: a Cluster copy with `shardedSubscribers` keeps one subscriber per shard and sends
+ * each SSUBSCRIBE to the owner of the channel's slot (following MOVED after a resharding).
+ */
+function shardedSubscriber(redis: Redis | Cluster): Redis | Cluster {
+  // `isCluster` rather than instanceof: the caller's ioredis may be another copy.
+  const copy = redis.isCluster
+    ? (redis as Cluster).duplicate([], { shardedSubscribers: true })
+    : (redis as Redis).duplicate();
+  // Errors reach waiters as a missed wake-up (they retry periodically), and reconnects are
+  // automatic: an 'error' event with no listener would only print "Unhandled error event".
+  copy.on('error', () => {});
+  return copy;
 }
