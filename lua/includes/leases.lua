@@ -67,16 +67,18 @@ local function takeLease(ctx, lease)
   return token, expiresAt
 end
 
--- The record of a lease, or nil. Fields: id, proxyId, consumer, acquiredAt, scope, sessionId.
+-- The record of a lease, or nil. Fields: id, proxyId, consumer, acquiredAt, token (its
+-- fencing token), scope, sessionId.
 local function readLease(ctx, leaseId, proxyId)
   local packed = rcall('HGET', ctx.leases, leaseId)
   if not packed then
     return nil
   end
-  local a, _, scope, sessionId, consumer = string.match(packed,
+  local a, token, scope, sessionId, consumer = string.match(packed,
     '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
   return { id = leaseId, proxyId = proxyId, consumer = consumer, acquiredAt = tonumber(a),
-    scope = scope ~= '' and scope or nil, sessionId = sessionId ~= '' and sessionId or nil }
+    token = tonumber(token), scope = scope ~= '' and scope or nil,
+    sessionId = sessionId ~= '' and sessionId or nil }
 end
 
 -- End a lease (released or expired): give its capacity back exactly once. The caller has

@@ -55,6 +55,24 @@ local function applySessionOutcome(ctx, lease, o)
   end
 end
 
+-- Whether this lease's outcome may move the proxy's circuit (resilience4j's verdicts). Every
+-- outcome counts in health; only these move the circuit:
+--   half-open: the probe lease alone (a straggler must not reopen or close it meanwhile);
+--   open:      none (every lease out was granted before the opening);
+--   closed:    a lease granted after the last opening (fencing token above the pool sequence
+--              recorded at that opening), not a straggler from before it.
+-- A lease whose record is gone has no known token and counts as a straggler.
+local function movesCircuit(lease, p)
+  local circuit = p.circuit or 'closed'
+  if circuit == 'half-open' then
+    return p.probeLeaseId == lease.id
+  end
+  if circuit == 'open' then
+    return false
+  end
+  return (lease.token or 0) > (tonumber(p.circuitOpenedSeq) or -1)
+end
+
 -- `p`: the proxy's record (nil if the proxy is gone). `reindexLater`: the caller saves and
 -- re-indexes it itself (release does, in endLease), so the write and the index updates
 -- happen once.
@@ -84,16 +102,19 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
   end
 
   if p then
+    local decides = movesCircuit(lease, p)
     setProxyField(p, 'requests', (tonumber(p.requests) or 0) + 1)
     if o.ok then
       setProxyField(p, 'successes', (tonumber(p.successes) or 0) + 1)
       setProxyField(p, 'lastSuccessAt', ctx.now)
-      setProxyField(p, 'consecutiveFailures', 0)
       setProxyField(p, 'rateLimitStreak', 0)
-      if p.circuit == 'half-open' or p.circuit == 'open' then
-        syncProxy(p)
-        resetCircuit(ctx, lease.proxyId, 'probe_succeeded')
-        syncProxy(p)
+      if decides then
+        setProxyField(p, 'consecutiveFailures', 0)
+        if p.circuit == 'half-open' then
+          syncProxy(p)
+          resetCircuit(ctx, lease.proxyId, 'probe_succeeded')
+          syncProxy(p)
+        end
       end
     elseif o.category == 'rate_limit' then
       -- A cooldown, not a failure: the circuit's failure count is left alone.
@@ -108,7 +129,7 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
       if lease.scope and o.category == 'blocked' then
         -- Blocked by one site: rest for that site, keep serving the others.
         restProxy(ctx, lease, o.retryAfterMs or cooldownMs(settings, 0, o.random), p)
-      else
+      elseif decides then
         local failures = (tonumber(p.consecutiveFailures) or 0) + 1
         setProxyField(p, 'consecutiveFailures', failures)
         local circuit = p.circuit or 'closed'

@@ -117,7 +117,10 @@ local function openCircuit(ctx, proxyId, reason, random)
   local opens = rcall('HINCRBY', key, 'opens', 1)
   rcall('HINCRBY', ctx.key, 'stat:circuitOpens', 1)
   local ms = cooldownMs(settings, opens - 1, random)
-  rcall('HSET', key, 'cooldownUntil', ctx.now + ms)
+  -- The pool's sequence now: every lease granted before this opening has a fencing token no
+  -- greater than it (see circuitVerdictOf).
+  rcall('HSET', key, 'cooldownUntil', ctx.now + ms,
+    'circuitOpenedSeq', tonumber(rcall('HGET', ctx.key, 'seq')) or 0)
   rcall('HDEL', key, 'probeLeaseId')
   setCircuit(ctx, proxyId, 'open', reason)
   if settings.disableAfterOpens > 0 and opens >= settings.disableAfterOpens then
