@@ -112,11 +112,15 @@ if ARGV[10] == 'resume' then
   proxyId = f[2]
 elseif ARGV[10] == 'new' then
   pruneSessions(ctx, batch)
-  sessionId, proxyId = pickIdleSession(ctx, filter)
-  if not sessionId then
-    if rcall('ZCARD', ctx.sessions) >= settings.maxSessions then
+  local nextRank
+  sessionId, proxyId, nextRank = pickIdleSession(ctx, filter, 0, false)
+  if not sessionId and rcall('ZCARD', ctx.sessions) >= settings.maxSessions then
+    -- Full: no new session may be made, so any usable idle session must be found.
+    sessionId, proxyId = pickIdleSession(ctx, filter, nextRank, true)
+    if not sessionId then
       return { 0, poolStatsIf(ctx, wantStats) }
     end
+  elseif not sessionId then
     proxyId = pickBySelector()
     if proxyId then
       sessionId = ARGV[11]
