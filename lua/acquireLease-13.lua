@@ -22,7 +22,7 @@
     ARGV[1] key prefix of the pool, e.g. "lh:{latam}:"
     ARGV[2] lease id (unique, chosen by the client)
     ARGV[3] consumer
-    ARGV[4] lease duration in ms, or '' for the pool's leaseMs
+    ARGV[4] lease duration in ms (at most 30 days), or '' for the pool's leaseMs
     ARGV[5] selector, or '' for the pool's default
     ARGV[6] compiled filter JSON, then optionally '\n' and the comma-separated excluded proxy
             ids (see includes/pickProxy), or '' for none
@@ -37,6 +37,8 @@
     { -1 } the pool does not exist
     { -6 } the session to resume does not exist
     { -7, reason } the session to resume is disabled
+    { -9, field } the lease duration (ARGV[4], or the pool's leaseSeconds) is out of range;
+                  checked before anything is written
     { 0, stats } no proxy (or no session) is available now
     { 1, stats, leaseId, proxyId, fencingToken, acquiredAt, expiresAt, leasedProxy,
       { sessionId, sessionData } or {} }
@@ -59,6 +61,10 @@ end
 local leaseId, consumer = ARGV[2], ARGV[3]
 local wantStats = ARGV[8] == '1'
 local batch = tonumber(ARGV[7])
+local durationMs = ARGV[4] ~= '' and tonumber(ARGV[4]) or settings.leaseMs
+if not durationInRange(durationMs) then
+  return { -9, ARGV[4] ~= '' and 'durationSeconds' or 'leaseSeconds' }
+end
 reclaimExpired(ctx, batch)
 recoverDueCooldowns(ctx, batch)
 
@@ -134,7 +140,6 @@ if not proxyId then
   return { 0, poolStatsIf(ctx, wantStats) }
 end
 
-local durationMs = ARGV[4] ~= '' and tonumber(ARGV[4]) or settings.leaseMs
 local token, expiresAt = takeLease(ctx, { id = leaseId, proxyId = proxyId, consumer = consumer,
   durationMs = durationMs, scope = scope and ARGV[9], sessionId = sessionId })
 local session = {}

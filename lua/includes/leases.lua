@@ -18,11 +18,13 @@ local function scopeKey(ctx, scope, what)
   return ctx.prefix .. 'scope:' .. scope .. ':' .. what
 end
 
--- Keep a scope's keys alive while they matter, then let them expire by themselves.
-local function touchScopeKey(ctx, key, untilMs)
+-- Keep a key a lease (or a rest) needs alive until `untilMs` and a grace period after, then
+-- let it expire by itself: scope keys, and a session's record under a lease. A missing key
+-- is left missing.
+local function keepKeyAlive(ctx, key, untilMs)
   local ttl = rcall('PTTL', key)
-  local wanted = untilMs - ctx.now + SCOPE_KEY_GRACE_MS
-  if ttl < wanted then
+  local wanted = boundedMs(untilMs - ctx.now) + SCOPE_KEY_GRACE_MS
+  if ttl ~= -2 and ttl < wanted then
     rcall('PEXPIRE', key, wanted)
   end
 end
@@ -57,10 +59,12 @@ local function takeLease(ctx, lease)
   if lease.scope then
     local loadKey = scopeKey(ctx, lease.scope, 'load')
     rcall('HINCRBY', loadKey, lease.proxyId, 1)
-    touchScopeKey(ctx, loadKey, expiresAt)
+    keepKeyAlive(ctx, loadKey, expiresAt)
   end
   if lease.sessionId then
-    rcall('HSET', sessionKey(ctx, lease.sessionId), 'leaseId', lease.id, 'lastUsedAt', ctx.now)
+    local key = sessionKey(ctx, lease.sessionId)
+    rcall('HSET', key, 'leaseId', lease.id, 'lastUsedAt', ctx.now)
+    keepKeyAlive(ctx, key, expiresAt)
     rcall('ZREM', ctx.idleSessions, lease.sessionId)
   end
   rcall('ZADD', ctx.deadlines, expiresAt, leaseMember(lease.proxyId, lease.id))

@@ -9,7 +9,7 @@
 -- Rest a proxy after a rate limit (or a block under a scope): for the lease's scope only
 -- when it has one, otherwise for everyone (on the proxy's record `p`).
 local function restProxy(ctx, lease, ms, p)
-  local untilMs = ctx.now + ms
+  local untilMs = ctx.now + boundedMs(ms)
   if lease.scope then
     local restKey = scopeKey(ctx, lease.scope, 'rest')
     local current = tonumber(rcall('ZSCORE', restKey, lease.proxyId)) or 0
@@ -17,7 +17,7 @@ local function restProxy(ctx, lease, ms, p)
       rcall('ZADD', restKey, untilMs, lease.proxyId)
     end
     rcall('ZREMRANGEBYSCORE', restKey, '-inf', ctx.now)
-    touchScopeKey(ctx, restKey, untilMs)
+    keepKeyAlive(ctx, restKey, untilMs)
     return
   end
   if untilMs > (tonumber(p.rateLimitedUntil) or 0) then
@@ -157,7 +157,10 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
   end
 end
 
--- Decode the outcome ARGV block written by the TypeScript client (see releaseLease-12.lua).
+-- An hour, as the client's outcome schema: larger latencies would overflow HINCRBY's integers.
+local MAX_LATENCY_MS = 3600000
+
+-- Decode the outcome ARGV block written by the TypeScript client (see releaseLease-13.lua).
 local function readOutcome(argv, first)
   if argv[first] == '' then
     return nil
@@ -173,9 +176,10 @@ local function readOutcome(argv, first)
     ok = argv[first] == '1',
     category = optional(1),
     statusCode = optional(2),
-    retryAfterMs = tonumber(optional(3)),
+    -- Clamped, not refused: an outcome must never stop a release (the client bounds both).
+    retryAfterMs = optional(3) and boundedMs(optional(3)),
     message = optional(4),
-    latencyMs = tonumber(optional(5)),
+    latencyMs = optional(5) and math.max(0, math.min(tonumber(optional(5)) or 0, MAX_LATENCY_MS)),
     -- Sent as '=' .. data when present, so an empty blob can clear the session's data.
     sessionData = argv[first + 6] ~= '' and string.sub(argv[first + 6], 2) or nil,
     random = tonumber(argv[first + 7]) or 0,

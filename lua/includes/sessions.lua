@@ -84,7 +84,7 @@ local function createSession(ctx, sessionId, proxyId)
   rcall('HSET', key, 'id', sessionId, 'proxyId', proxyId, 'status', 'active',
     'createdAt', ctx.now, 'lastUsedAt', ctx.now, 'usageCount', 0, 'consecutiveFailures', 0,
     'data', '')
-  rcall('PEXPIRE', key, settings.sessionMaxAgeMs + SESSION_RECORD_TTL_MS)
+  rcall('PEXPIRE', key, boundedMs(settings.sessionMaxAgeMs) + SESSION_RECORD_TTL_MS)
   rcall('ZADD', ctx.sessions, ctx.now, sessionId)
   rcall('SADD', ctx.prefix .. 'proxySessions:' .. proxyId, sessionId)
 end

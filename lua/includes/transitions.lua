@@ -40,7 +40,8 @@ local function enableSession(ctx, sessionId, reason)
     rcall('ZADD', ctx.idleSessions, ctx.now, sessionId)
   end
   rcall('SADD', ctx.prefix .. 'proxySessions:' .. f[2], sessionId)
-  rcall('PEXPIRE', key, math.max(1, tonumber(f[3]) + settings.sessionMaxAgeMs - ctx.now) + SESSION_RECORD_TTL_MS)
+  rcall('PEXPIRE', key, boundedMs(math.max(1, tonumber(f[3]) + settings.sessionMaxAgeMs - ctx.now))
+    + SESSION_RECORD_TTL_MS)
   logTransition(ctx, 'session', f[2], sessionId, 'disabled', 'active', reason)
   return true
 end
@@ -103,7 +104,7 @@ end
 -- Cooldown before a retry: base * 2^n, capped, with full jitter when the pool enables it.
 -- `random` in [0, 1) comes from the caller, so the script stays deterministic.
 local function cooldownMs(settings, n, random)
-  local ms = math.min(settings.cooldownBaseMs * (2 ^ n), settings.cooldownMaxMs)
+  local ms = boundedMs(math.min(settings.cooldownBaseMs * (2 ^ n), settings.cooldownMaxMs))
   if settings.cooldownJitter then
     ms = ms * random
   end
