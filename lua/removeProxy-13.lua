@@ -48,9 +48,9 @@ if activeLeases > 0 then
 end
 
 local sessionsKey = ctx.prefix .. 'proxySessions:' .. proxyId
-for _, sessionId in ipairs(rcall('SMEMBERS', sessionsKey)) do
+forEachMember(sessionsKey, function(sessionId)
   disableSession(ctx, sessionId, 'proxy_removed')
-end
+end)
 rcall('DEL', sessionsKey)
 dropLabelMemberships(ctx.prefix, key, proxyId)
 rcall('ZREM', ctx.unavailable, proxyId)

@@ -100,11 +100,11 @@ local function endLease(ctx, proxyId, leaseId, lease, p)
   if not lease then
     -- The lease record is gone (reclaimed long after its deadline): find its session, if
     -- any, among the few bound to the proxy.
-    for _, candidate in ipairs(rcall('SMEMBERS', ctx.prefix .. 'proxySessions:' .. proxyId)) do
+    forEachMember(ctx.prefix .. 'proxySessions:' .. proxyId, function(candidate)
       if rcall('HGET', sessionKey(ctx, candidate), 'leaseId') == leaseId then
         sessionId = candidate
       end
-    end
+    end)
   end
   if sessionId then
     local key = sessionKey(ctx, sessionId)

@@ -85,9 +85,9 @@ local function setProxyStatus(ctx, proxyId, status, reason)
   if status == 'disabled' then
     rcall('HINCRBY', ctx.key, 'activeProxies', -1)
     local setKey = ctx.prefix .. 'proxySessions:' .. proxyId
-    for _, sessionId in ipairs(rcall('SMEMBERS', setKey)) do
+    forEachMember(setKey, function(sessionId)
       disableSession(ctx, sessionId, 'proxy_disabled')
-    end
+    end)
   else
     rcall('HINCRBY', ctx.key, 'activeProxies', 1)
   end
