@@ -1,10 +1,11 @@
 import type { Cluster, Redis } from 'ioredis';
+import { duplicateConnections } from './connection.js';
 
 /**
  * Wakes acquirers that wait for capacity (acquireProxy with waitMs) instead of letting them
- * poll. The scripts SPUBLISH (sharded pub/sub, Redis 7) one message on the pool's `capacity` channel for every unit of
- * capacity that appears (a release, an expiry, a recovered proxy, a new proxy); each message
- * wakes the longest-waiting local waiter, which retries its acquire. A waiter that loses the
+ * poll. The scripts SPUBLISH (sharded pub/sub, Redis 7) one message on the pool's `capacity`
+ * channel for every unit of capacity that appears (a release, an expiry, a recovered proxy, a
+ * new proxy); each message wakes the longest-waiting local waiter, which retries its acquire. A waiter that loses the
  * race keeps its place at the front, so no caller starves; a waiter that gave up is simply
  * no longer in line, so its wake-up goes to the next one.
  */
@@ -105,11 +106,9 @@ export class CapacitySignal {
  */
 function shardedSubscriber(redis: Redis | Cluster): Redis | Cluster {
   // `isCluster` rather than instanceof: the caller's ioredis may be another copy.
-  const copy = redis.isCluster
-    ? (redis as Cluster).duplicate([], { shardedSubscribers: true })
-    : (redis as Redis).duplicate();
-  // Errors reach waiters as a missed wake-up (they retry periodically), and reconnects are
-  // automatic: an 'error' event with no listener would only print "Unhandled error event".
+  if (!redis.isCluster) return duplicateConnections(redis, 1)[0] as Redis;
+  const copy = (redis as Cluster).duplicate([], { shardedSubscribers: true });
+  // Waiters survive a lost wake-up (periodic retry) and reconnects are automatic.
   copy.on('error', () => {});
   return copy;
 }
