@@ -85,6 +85,22 @@ local function readLease(ctx, leaseId, proxyId)
     sessionId = sessionId ~= '' and sessionId or nil }
 end
 
+-- The session bound to a proxy that holds this lease, or nil: for a lease whose record is
+-- gone. A proxy has few sessions; they are walked SSCAN_COUNT at a time all the same.
+local function sessionOfLease(ctx, proxyId, leaseId)
+  local setKey, cursor = ctx.prefix .. 'proxySessions:' .. proxyId, '0'
+  repeat
+    local reply = rcall('SSCAN', setKey, cursor, 'COUNT', SSCAN_COUNT)
+    cursor = reply[1]
+    for _, candidate in ipairs(reply[2]) do
+      if rcall('HGET', sessionKey(ctx, candidate), 'leaseId') == leaseId then
+        return candidate
+      end
+    end
+  until cursor == '0'
+  return nil
+end
+
 -- End a lease (released or expired): give its capacity back exactly once. The caller has
 -- already removed its deadline entry, which is what makes this happen once. `p` is the
 -- proxy's record when the caller already loaded it.
@@ -100,11 +116,7 @@ local function endLease(ctx, proxyId, leaseId, lease, p)
   if not lease then
     -- The lease record is gone (reclaimed long after its deadline): find its session, if
     -- any, among the few bound to the proxy.
-    forEachMember(ctx.prefix .. 'proxySessions:' .. proxyId, function(candidate)
-      if rcall('HGET', sessionKey(ctx, candidate), 'leaseId') == leaseId then
-        sessionId = candidate
-      end
-    end)
+    sessionId = sessionOfLease(ctx, proxyId, leaseId)
   end
   if sessionId then
     local key = sessionKey(ctx, sessionId)

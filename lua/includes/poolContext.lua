@@ -78,18 +78,9 @@ local function boundedMs(ms)
   return math.max(0, math.min(tonumber(ms) or 0, MAX_DURATION_MS))
 end
 
--- Call fn(member) for every member of a set, 500 at a time (SSCAN): no reply, and no Lua
--- table, grows with the set. fn may remove the member it is given.
-local function forEachMember(setKey, fn)
-  local cursor = '0'
-  repeat
-    local reply = rcall('SSCAN', setKey, cursor, 'COUNT', 500)
-    cursor = reply[1]
-    for _, member in ipairs(reply[2]) do
-      fn(member)
-    end
-  until cursor == '0'
-end
+-- Sets that may be large are walked with SSCAN, this many a call: no reply, and no Lua
+-- table, grows with the set.
+local SSCAN_COUNT = 500
 
 local function proxyKey(ctx, proxyId)
   return ctx.prefix .. 'proxy:' .. proxyId

@@ -26,6 +26,18 @@ local function disableSession(ctx, sessionId, reason)
   return true
 end
 
+-- Retire every session bound to a proxy (it is disabled or removed), SSCAN_COUNT at a time.
+local function disableSessionsOf(ctx, proxyId, reason)
+  local setKey, cursor = ctx.prefix .. 'proxySessions:' .. proxyId, '0'
+  repeat
+    local reply = rcall('SSCAN', setKey, cursor, 'COUNT', SSCAN_COUNT)
+    cursor = reply[1]
+    for _, sessionId in ipairs(reply[2]) do
+      disableSession(ctx, sessionId, reason)
+    end
+  until cursor == '0'
+end
+
 local function enableSession(ctx, sessionId, reason)
   local key = sessionKey(ctx, sessionId)
   local f = rcall('HMGET', key, 'status', 'proxyId', 'createdAt', 'leaseId')
@@ -84,10 +96,7 @@ local function setProxyStatus(ctx, proxyId, status, reason)
   rcall('HSET', key, 'status', status)
   if status == 'disabled' then
     rcall('HINCRBY', ctx.key, 'activeProxies', -1)
-    local setKey = ctx.prefix .. 'proxySessions:' .. proxyId
-    forEachMember(setKey, function(sessionId)
-      disableSession(ctx, sessionId, 'proxy_disabled')
-    end)
+    disableSessionsOf(ctx, proxyId, 'proxy_disabled')
   else
     rcall('HINCRBY', ctx.key, 'activeProxies', 1)
   end
