@@ -56,7 +56,8 @@ describeEachTarget('a filter matching 10,000 of 20,000 proxies (bounded unpack)'
       );
     }
     console.log(`[${ctx.target.kind}] miss on a ${MATCHING}-member filter (ms):`, timings);
-    for (const ms of Object.values(timings)) expect(ms).toBeLessThan(1000);
+    // ~30 ms on an idle 2-core machine; the bound leaves room for a loaded CI runner.
+    for (const ms of Object.values(timings)) expect(ms).toBeLessThan(1500);
 
     // A few free again: each selector finds one of them.
     const freed = leases.slice(-3);
