@@ -20,7 +20,7 @@
   Output:
     { 1, settings } the pool was created; settings = HGETALL of the pool hash
     { 0, settings } the pool existed and was updated
-    { -9, field }   the merged settings conflict (cooldown max below base): nothing written
+    { -10, field }  the merged settings conflict (cooldown max below base): nothing written
 ]]
 --- @include "includes/nowMs"
 
@@ -40,7 +40,7 @@ local function merged(field, storedValue)
   return tonumber(given[field] or storedValue or defaults[field])
 end
 if merged('cooldownMaxMs', stored[2]) < merged('cooldownBaseMs', stored[1]) then
-  return { -9, 'cooldown.maxSeconds' }
+  return { -10, 'cooldown.maxSeconds' }
 end
 
 -- healthIndexes is a state ('0', 'building', '1'), moved below, not a plain value.

@@ -15,7 +15,7 @@ import {
 /**
  * Numeric failure codes returned by the Lua scripts (first element of the reply). One table
  * here maps them to typed errors; TypeScript never matches on Redis error strings.
- * The scripts return these numbers literally; each script's header lists the ones it returns.
+ * Keep in sync with the Output sections of the lua/ script headers.
  */
 export const ScriptCode = {
   OK: 1,
@@ -28,8 +28,10 @@ export const ScriptCode = {
   SESSION_NOT_FOUND: -6,
   SESSION_DISABLED: -7,
   SESSION_PROXY_UNAVAILABLE: -8,
-  /** upsertPool: the given settings conflict with the pool's others (reason = the field). */
-  SETTINGS_CONFLICT: -9,
+  /** A duration Redis would refuse (over 30 days); the reply names the field. */
+  OUT_OF_RANGE: -9,
+  /** upsertPool: the given settings conflict with the pool's others (the reply names the field). */
+  SETTINGS_CONFLICT: -10,
 } as const;
 
 export interface ScriptFailureContext {
@@ -40,6 +42,8 @@ export interface ScriptFailureContext {
   activeLeases?: number;
   sessionId?: string;
   reason?: string;
+  /** The input at fault, as the script's reply names it (OUT_OF_RANGE). */
+  field?: string;
 }
 
 export function errorForScriptCode(code: number, ctx: ScriptFailureContext): LeaseholdError {
@@ -60,11 +64,16 @@ export function errorForScriptCode(code: number, ctx: ScriptFailureContext): Lea
       return new SessionDisabledError(ctx.sessionId ?? '(unknown)', ctx.reason ?? 'disabled');
     case ScriptCode.SESSION_PROXY_UNAVAILABLE:
       return new SessionProxyUnavailableError(ctx.sessionId ?? '(unknown)');
+    case ScriptCode.OUT_OF_RANGE:
+      return new ValidationError(
+        [{ field: outOfRangeField(ctx), message: 'must be at most 30 days' }],
+        'Durations, cooldowns and ages are at most 30 days (2,592,000 s)',
+      );
     case ScriptCode.SETTINGS_CONFLICT:
       return new ValidationError(
         [
           {
-            field: ctx.reason ?? 'pool',
+            field: ctx.field ?? 'pool',
             message:
               "conflicts with the pool's other settings (must be at least cooldown.baseSeconds)",
           },
@@ -74,4 +83,9 @@ export function errorForScriptCode(code: number, ctx: ScriptFailureContext): Lea
     default:
       return new ScriptFailedError(ctx.script, code);
   }
+}
+
+/** The field a -9 reply names (acquire passes it as `reason`); extendLease's is `seconds`. */
+function outOfRangeField(ctx: ScriptFailureContext): string {
+  return ctx.field || ctx.reason || (ctx.script === 'extendLease' ? 'seconds' : 'durationSeconds');
 }

@@ -25,7 +25,7 @@ export async function upsertPool(
     name,
     [name, given.length / 2, ...given, ...defaults],
     // A conflict names the field as the other pool-settings errors do.
-    (r) => ({ reason: `pool.${String(r[1])}` }),
+    (r) => ({ field: `pool.${String(r[1])}` }),
   );
   // The registry of pool names has no hash tag (it spans pools), so it is written after.
   await ctx.redis.sadd(ctx.keys.pools(), name);
