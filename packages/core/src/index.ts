@@ -8,6 +8,7 @@ export {
   PoolNotFoundError,
   ProxyBusyError,
   ProxyNotFoundError,
+  RedisConnectionError,
   ScriptFailedError,
   SessionDisabledError,
   SessionNotFoundError,
