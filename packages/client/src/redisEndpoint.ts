@@ -60,7 +60,12 @@ interface ParsedRedisUrl {
   username: string | undefined;
   password: string | undefined;
   db: number | undefined;
+  /** ioredis options given as query parameters (`?connectionName=x&family=6`), as ioredis reads them. */
+  query: Record<string, string | number>;
 }
+
+// Query parameters that would say again, differently, what the URL itself says.
+const RESERVED_QUERY = new Set(['host', 'port', 'path', 'username', 'password', 'tls', 'db']);
 
 // Messages name what is wrong, never the value: a URL may hold a password.
 function parseRedisUrl(url: string, field: string, allowPath: boolean): ParsedRedisUrl {
@@ -80,8 +85,13 @@ function parseRedisUrl(url: string, field: string, allowPath: boolean): ParsedRe
   if (host === '') throw invalid(field, 'must name a host');
   const port = parsed.port === '' ? 6379 : Number(parsed.port);
   if (port < 1) throw invalid(field, 'port must be from 1 to 65535');
-  if (parsed.search !== '' || parsed.hash !== '')
-    throw invalid(field, 'must not have query parameters or a fragment');
+  if (parsed.hash !== '') throw invalid(field, 'must not have a fragment');
+  const query: Record<string, string | number> = {};
+  for (const [key, value] of parsed.searchParams) {
+    if (RESERVED_QUERY.has(key))
+      throw invalid(field, `query parameter ${key} is not supported: say it in the URL itself`);
+    query[key] = key === 'family' && /^\d+$/.test(value) ? Number(value) : value;
+  }
   let db: number | undefined;
   if (parsed.pathname !== '' && parsed.pathname !== '/') {
     const index = /^\/(\d{1,10})$/.exec(parsed.pathname)?.[1];
@@ -100,7 +110,7 @@ function parseRedisUrl(url: string, field: string, allowPath: boolean): ParsedRe
   } catch {
     throw invalid(field, 'user name or password has a malformed percent-escape');
   }
-  return { tls: parsed.protocol === 'rediss:', host, port, username, password, db };
+  return { tls: parsed.protocol === 'rediss:', host, port, username, password, db, query };
 }
 
 function defined<T extends object>(value: T): T {
@@ -109,8 +119,11 @@ function defined<T extends object>(value: T): T {
 
 /** ioredis options for a `redis://` or `rediss://` URL; a ValidationError naming `field` if bad. */
 export function redisOptionsFromUrl(url: string, field = 'redis'): RedisOptions {
-  const { tls, host, port, username, password, db } = parseRedisUrl(url, field, true);
-  return defined({ host, port, username, password, db, tls: tls ? {} : undefined });
+  const { tls, host, port, username, password, db, query } = parseRedisUrl(url, field, true);
+  return {
+    ...query,
+    ...defined({ host, port, username, password, db, tls: tls ? {} : undefined }),
+  };
 }
 
 const blankAsUnset = (value: string | undefined) =>
@@ -153,6 +166,7 @@ export function redisEndpointFromEnv(env: RedisEnv): RedisEndpoint {
   url.pathname = parsed.db === undefined ? '' : `/${parsed.db}`;
   if (username !== undefined) url.username = encodeURIComponent(username);
   if (password !== undefined) url.password = encodeURIComponent(password);
+  for (const [key, value] of Object.entries(parsed.query)) url.searchParams.set(key, String(value));
   return { kind: 'standalone', url: url.href };
 }
 
@@ -169,9 +183,13 @@ function clusterFromNodeList(
     .filter(Boolean);
   if (entries.length === 0 || entries.length > 1000)
     throw invalid(field, 'must be host:port[,host:port...] (1 to 1000 nodes)');
+  if (entries.some((entry) => !/:\d+\/?$/.test(entry)))
+    throw invalid(field, 'every node needs its port: host:port[,host:port...]');
   const parsed = entries.map((entry) =>
     parseRedisUrl(/^[a-z]+:\/\//i.test(entry) ? entry : `redis://${entry}`, field, false),
   );
+  if (parsed.some((node) => Object.keys(node.query).length > 0))
+    throw invalid(field, 'nodes take no query parameters');
   const agreed = (values: (string | boolean | undefined)[], what: string) => {
     const distinct = new Set(values.filter((v) => v !== undefined));
     if (distinct.size > 1) throw invalid(field, `nodes must share one ${what}`);
@@ -194,7 +212,7 @@ function clusterFromNodeList(
     kind: 'cluster',
     nodes: parsed.map(({ host, port }) => ({ host, port })),
     ...defined({ username: username ?? envUsername, password: password ?? envPassword }),
-    tls: schemeTls || tlsFlag === true,
+    ...(schemeTls || tlsFlag === true ? { tls: true } : {}),
   };
 }
 

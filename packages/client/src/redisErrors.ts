@@ -76,7 +76,14 @@ export function describeClient(client: Client | undefined): string {
     );
     return `Redis Cluster ${formatRedisAddress(options.tls !== undefined, options.password, nodes)}`;
   }
-  const { host = 'localhost', port = 6379, tls, password, username, db } = (client as Redis).options;
+  const {
+    host = 'localhost',
+    port = 6379,
+    tls,
+    password,
+    username,
+    db,
+  } = (client as Redis).options;
   return formatRedisAddress(tls !== undefined, password ?? username, [{ host, port }], db);
 }
 
