@@ -247,8 +247,8 @@ export const redisEndpointSchema = z.union([
 ]);
 
 /**
- * A new ioredis client for `endpoint`, with `options` (retries, names, pipelining) on every
- * connection. It never prints "Unhandled error event", and a database index the server does
+ * A new ioredis client for `endpoint`, with `options` (retries, names, pipelining, TLS
+ * details such as a `ca`) on every connection. It never prints "Unhandled error event", and a database index the server does
  * not have ends the connection instead of quietly using database 0.
  */
 export function createRedisClient(
@@ -257,7 +257,10 @@ export function createRedisClient(
 ): Redis | Cluster {
   if (typeof endpoint === 'string' || endpoint.kind === 'standalone') {
     const url = typeof endpoint === 'string' ? endpoint : endpoint.url;
-    return guardConnection(new Redis({ ...options, ...redisOptionsFromUrl(url) }));
+    const fromUrl = redisOptionsFromUrl(url);
+    // TLS options given in code (a `ca`, say) refine what the rediss:// scheme turns on.
+    const tls = fromUrl.tls ? { tls: { ...options.tls } } : {};
+    return guardConnection(new Redis({ ...options, ...fromUrl, ...tls }));
   }
   const { enableAutoPipelining, ...redisOptions } = options;
   const clusterOptions: ClusterOptions = {
@@ -265,7 +268,7 @@ export function createRedisClient(
     redisOptions: {
       ...redisOptions,
       ...defined({ username: endpoint.username, password: endpoint.password }),
-      ...(endpoint.tls ? { tls: {} } : {}),
+      ...(endpoint.tls ? { tls: { ...redisOptions.tls } } : {}),
     },
   };
   return guardConnection(new Cluster(endpoint.nodes, clusterOptions));

@@ -108,6 +108,12 @@ export function typedRedisError(error: unknown, client?: Client): unknown {
   if (error instanceof LeaseholdError || !(error instanceof Error)) return error;
   const fatal = client && fatalErrors.get(client);
   if (fatal) return fatal;
+  // A cluster that found no node to talk to says why in its last node's error.
+  const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
+  if (error.name === 'ClusterAllFailedError' && nodeError instanceof Error) {
+    const typed = typedRedisError(nodeError, client);
+    if (typed instanceof RedisConnectionError) return typed;
+  }
   const message = error.message;
   const where = describeClient(client);
   if (/^(WRONGPASS|NOAUTH)\b|invalid username-password pair/.test(message))
@@ -158,13 +164,21 @@ function safeText(error: Error): string {
  * Watches a connection we opened: its 'error' events are recorded (so later command failures
  * say why) instead of printed as "Unhandled error event", and a database index the server
  * rejects ends the connection for good. ioredis would log that SELECT failure and carry on in
- * database 0, writing a user's pools where they did not ask.
+ * database 0, writing a user's pools where they did not ask. A cluster refused by every node
+ * (credentials, ACL) is ended too, so its queued commands fail instead of waiting forever.
  */
 export function guardConnection<C extends Client>(client: C): C {
   client.on('error', (error: unknown) => {
     if (!(error instanceof Error)) return;
-    if (isDatabaseError(error.message)) {
-      fatalErrors.set(client, databaseError(client, describeClient(client)));
+    const typed = typedRedisError(error, client);
+    // A standalone connection rejects its commands with the AUTH error and retries; a
+    // cluster that cannot log in to any node would hold them forever.
+    const clusterLocked =
+      client.isCluster &&
+      typed instanceof RedisConnectionError &&
+      typed.code !== 'REDIS_CONNECTION_FAILED';
+    if (isDatabaseError(error.message) || clusterLocked) {
+      fatalErrors.set(client, typed as RedisConnectionError);
       client.disconnect();
     } else if (isSocketError(error)) {
       lastSocketErrors.set(client, safeText(error));

@@ -12,6 +12,14 @@ export {
   runChildWorker,
   waitForStartSignal,
 } from './childWorker.js';
+export type { DocumentedAcl } from './documentedAcl.js';
+export {
+  aclDenials,
+  adminNodes,
+  applyAcl,
+  readDocumentedAcl,
+  secureClient,
+} from './documentedAcl.js';
 export type { DescribeEachTargetOptions, TargetContext } from './fixtures.js';
 export { describeEachTarget, injectTarget } from './fixtures.js';
 export { findFreeClusterPort, findFreePort, isPortFree } from './freePort.js';
