@@ -36,6 +36,9 @@ export function withTypedErrors<C extends Redis | Cluster>(client: C): C {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
+      // A connection ended for good (a database Redis lacks) is already closed: quitting it
+      // is done, not a failure of whoever closes it.
+      if (property === 'quit' && target.status === 'end') return async () => 'OK';
       const cached = wrappers.get(property);
       if (cached?.method === value) return cached.wrapper;
       const wrapper = (...args: unknown[]) => {

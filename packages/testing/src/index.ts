@@ -23,6 +23,7 @@ export {
 export type { DescribeEachTargetOptions, TargetContext } from './fixtures.js';
 export { describeEachTarget, injectTarget } from './fixtures.js';
 export { findFreeClusterPort, findFreePort, isPortFree } from './freePort.js';
+export { importPackageCopy, type PackageCopy } from './packageCopy.js';
 export { CLUSTER_TARGET_KEY, STANDALONE_TARGET_KEY } from './providedContext.js';
 export type { RedisClusterHandle, RedisClusterOptions } from './redisCluster.js';
 export { startRedisCluster } from './redisCluster.js';
