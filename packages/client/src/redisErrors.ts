@@ -184,6 +184,11 @@ export function guardConnection<C extends Client>(client: C): C {
       lastSocketErrors.set(client, safeText(error));
     }
   });
+  // A cluster's node connections report socket and TLS failures as 'node error'.
+  client.on('node error', (error: unknown) => {
+    if (error instanceof Error && isSocketError(error))
+      lastSocketErrors.set(client, safeText(error));
+  });
   client.on('ready', () => lastSocketErrors.delete(client));
   return client;
 }
