@@ -23,7 +23,7 @@ function secureEnv(
   redis: SecureRedisHandle,
   user: { username: string; password: string },
 ): Record<string, string> {
-  const connection =
+  const connection: Record<string, string> =
     redis.kind === 'cluster'
       ? {
           REDIS_CLUSTER_NODES: redis.nodeList,
