@@ -1,20 +1,11 @@
-import { LeaseholdError, ValidationError } from '@leasehold/core';
+import { LeaseholdError } from '@leasehold/core';
+import { validationErrorOf as validationOf } from '@leasehold/testing';
 import { describe, expect, it } from 'vitest';
 import {
   describeRedisEndpoint,
   redisEndpointFromEnv,
   redisOptionsFromUrl,
 } from './redisEndpoint.js';
-
-function validationOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('Redis endpoints from URLs and the environment', () => {
   it('reads TLS, an ACL user, a percent-encoded password and the database index', () => {

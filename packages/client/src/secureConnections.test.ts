@@ -1,16 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { RedisConnectionError } from '@leasehold/core';
-import {
-  aclDenials,
-  applyAcl,
-  type DocumentedAcl,
-  readDocumentedAcl,
-  type SecureRedisHandle,
-  secureClient,
-  startSecureRedis,
-} from '@leasehold/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aclDenials, applyAcl, describeEachSecureTarget, secureClient } from '@leasehold/testing';
+import { expect, it } from 'vitest';
 import { ProxyManager } from './proxyManager.js';
 import { createRedisClient, type RedisEndpoint } from './redisEndpoint.js';
 import { proxyUrls } from './testSupport.js';
@@ -71,83 +63,69 @@ async function useEverything(manager: ProxyManager, pool: string): Promise<void>
   await manager.scriptLibraries();
 }
 
-for (const kind of ['standalone', 'cluster'] as const) {
-  describe(`TLS, an ACL user and the default user off [${kind}]`, () => {
-    let redis: SecureRedisHandle;
-    let acl: DocumentedAcl;
-    const password = `p/w@${randomBytes(6).toString('hex')}%`;
-
-    beforeAll(async () => {
-      redis = await startSecureRedis({ users: [], cluster: kind === 'cluster' });
-      acl = await readDocumentedAcl('client', password);
-      await applyAcl(redis, acl);
-    }, 120_000);
-    afterAll(async () => {
-      await redis?.stop();
-    });
-
-    it("runs every manager call under exactly README's client ACL, with nothing denied", async () => {
-      const client = secureClient(redis, { username: acl.username, password });
-      // The ACL's patterns are for the default prefix `lh`.
-      const manager = new ProxyManager({ redis: client, connections: 2 });
-      try {
-        await useEverything(manager, `acl-${randomBytes(4).toString('hex')}`);
-      } finally {
-        await manager.close();
-        await client.quit();
-      }
-      expect(await aclDenials(redis)).toEqual([]);
-    });
-
-    it('a wrong password is REDIS_AUTH_FAILED, and the password appears nowhere', async () => {
-      const wrong = `wrong-${randomBytes(6).toString('hex')}`;
-      const user = { username: acl.username, password: wrong };
-      const endpoint: RedisEndpoint =
-        redis.kind === 'cluster'
-          ? { kind: 'cluster', nodes: redis.nodes, ...user, tls: true }
-          : { kind: 'standalone', url: redis.url(user) };
-      // As the CLI and the worker open theirs; the CA given in code (NODE_EXTRA_CA_CERTS is
-      // read at process start, so the child-process tests of the CLI and worker use that).
-      const client = createRedisClient(endpoint, {
-        tls: { ca: redis.ca },
-        maxRetriesPerRequest: 3,
-      });
-      const manager = new ProxyManager({ redis: client });
-      try {
-        const error = await manager.listPools().then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(error).toBeInstanceOf(RedisConnectionError);
-        expect((error as RedisConnectionError).code).toBe('REDIS_AUTH_FAILED');
-        expect((error as RedisConnectionError).field).toBe('redis');
-        expect(inspect(error, { depth: 10 })).not.toContain(wrong);
-      } finally {
-        await manager.close();
-        client.disconnect();
-      }
-    });
-
-    it('a user without a needed permission gets REDIS_NO_PERMISSION', async () => {
-      const limited = { username: 'lh-reader', password: randomBytes(8).toString('hex') };
-      await applyAcl(redis, {
-        username: limited.username,
-        lines: [
-          `ACL SETUSER ${limited.username} reset on >${limited.password} ~lh:* +ping +info +cluster|slots +cluster|info +smembers`,
-        ],
-      });
-      const client = secureClient(redis, limited);
-      const manager = new ProxyManager({ redis: client });
-      try {
-        await expect(manager.upsertPool({ name: 'denied' })).rejects.toMatchObject({
-          code: 'REDIS_NO_PERMISSION',
-          field: 'redis',
-        });
-      } finally {
-        await manager.close();
-        await client.quit();
-        await aclDenials(redis, true);
-      }
-    });
+describeEachSecureTarget('TLS, an ACL user and the default user off', 'client', (ctx) => {
+  it("runs every manager call under exactly README's client ACL, with nothing denied", async () => {
+    const client = secureClient(ctx.redis(), ctx.user());
+    // The ACL's patterns are for the default prefix `lh`.
+    const manager = new ProxyManager({ redis: client, connections: 2 });
+    try {
+      await useEverything(manager, `acl-${randomBytes(4).toString('hex')}`);
+    } finally {
+      await manager.close();
+      await client.quit();
+    }
+    expect(await aclDenials(ctx.redis())).toEqual([]);
   });
-}
+
+  it('a wrong password is REDIS_AUTH_FAILED, and the password appears nowhere', async () => {
+    const wrong = `wrong-${randomBytes(6).toString('hex')}`;
+    const redis = ctx.redis();
+    const user = { username: ctx.user().username, password: wrong };
+    const endpoint: RedisEndpoint =
+      redis.kind === 'cluster'
+        ? { kind: 'cluster', nodes: redis.nodes, ...user, tls: true }
+        : { kind: 'standalone', url: redis.url(user) };
+    // As the CLI and the worker open theirs; the CA given in code (NODE_EXTRA_CA_CERTS is
+    // read at process start, so the child-process tests of the CLI and worker use that).
+    const client = createRedisClient(endpoint, {
+      tls: { ca: redis.ca },
+      maxRetriesPerRequest: 3,
+    });
+    const manager = new ProxyManager({ redis: client });
+    try {
+      const error = await manager.listPools().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(RedisConnectionError);
+      expect((error as RedisConnectionError).code).toBe('REDIS_AUTH_FAILED');
+      expect((error as RedisConnectionError).field).toBe('redis');
+      expect(inspect(error, { depth: 10 })).not.toContain(wrong);
+    } finally {
+      await manager.close();
+      client.disconnect();
+    }
+  });
+
+  it('a user without a needed permission gets REDIS_NO_PERMISSION', async () => {
+    const limited = { username: 'lh-reader', password: randomBytes(8).toString('hex') };
+    await applyAcl(ctx.redis(), {
+      username: limited.username,
+      lines: [
+        `ACL SETUSER ${limited.username} reset on >${limited.password} ~lh:* +ping +info +cluster|slots +cluster|info +smembers`,
+      ],
+    });
+    const client = secureClient(ctx.redis(), limited);
+    const manager = new ProxyManager({ redis: client });
+    try {
+      await expect(manager.upsertPool({ name: 'denied' })).rejects.toMatchObject({
+        code: 'REDIS_NO_PERMISSION',
+        field: 'redis',
+      });
+    } finally {
+      await manager.close();
+      await client.quit();
+      await aclDenials(ctx.redis(), true);
+    }
+  });
+});

@@ -1,10 +1,13 @@
 // The least ACLs README.md documents, read from the README itself, so the tests run the client
 // and the worker under exactly what a reader is told to configure.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ValidationError } from '@leasehold/core';
 import { Cluster, Redis } from 'ioredis';
-import type { SecureRedisHandle } from './secureRedis.js';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { type SecureRedisHandle, startSecureRedis } from './secureRedis.js';
 
 const README = join(dirname(fileURLToPath(import.meta.url)), '../../../README.md');
 
@@ -85,4 +88,55 @@ export function secureClient(
   return redis.kind === 'cluster'
     ? new Cluster(redis.nodes, { redisOptions: auth })
     : new Redis({ ...(redis.nodes[0] as { host: string; port: number }), ...auth });
+}
+
+export interface SecureTargetContext {
+  readonly kind: 'standalone' | 'cluster';
+  /** The TLS-only server or cluster of this copy of the suite. */
+  redis(): SecureRedisHandle;
+  /** README's ACL user for the suite's part, set on every node (its password has / @ %). */
+  user(): { username: string; password: string };
+}
+
+/**
+ * Declares `describe(\`${name} [standalone]\`)` and `[cluster]`, each on its own TLS-only
+ * Redis with the default user off and README's `acl-<part>` user applied.
+ */
+export function describeEachSecureTarget(
+  name: string,
+  part: 'client' | 'worker',
+  body: (ctx: SecureTargetContext) => void,
+): void {
+  for (const kind of ['standalone', 'cluster'] as const) {
+    describe(`${name} [${kind}]`, () => {
+      let redis: SecureRedisHandle | undefined;
+      let user: { username: string; password: string } | undefined;
+      beforeAll(async () => {
+        redis = await startSecureRedis({ users: [], cluster: kind === 'cluster' });
+        const password = `${part}/pw@${randomBytes(6).toString('hex')}%`;
+        const acl = await readDocumentedAcl(part, password);
+        await applyAcl(redis, acl);
+        user = { username: acl.username, password };
+      }, 120_000);
+      afterAll(async () => {
+        await redis?.stop();
+      });
+      const ready = <T>(value: T | undefined): T => {
+        if (value === undefined) throw new Error('only inside tests and hooks');
+        return value;
+      };
+      body({ kind, redis: () => ready(redis), user: () => ready(user) });
+    });
+  }
+}
+
+/** The ValidationError `fn` throws (fails the test if it throws anything else, or nothing). */
+export function validationErrorOf(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return error as ValidationError;
+  }
+  throw new Error('expected a ValidationError');
 }

@@ -12,13 +12,15 @@ export {
   runChildWorker,
   waitForStartSignal,
 } from './childWorker.js';
-export type { DocumentedAcl } from './documentedAcl.js';
+export type { DocumentedAcl, SecureTargetContext } from './documentedAcl.js';
 export {
   aclDenials,
   adminNodes,
   applyAcl,
+  describeEachSecureTarget,
   readDocumentedAcl,
   secureClient,
+  validationErrorOf,
 } from './documentedAcl.js';
 export type { DescribeEachTargetOptions, TargetContext } from './fixtures.js';
 export { describeEachTarget, injectTarget } from './fixtures.js';

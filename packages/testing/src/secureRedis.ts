@@ -39,6 +39,12 @@ export interface SecureRedisHandle {
   url(user: { username: string; password: string }): string;
   /** `host:port,host:port`, as REDIS_CLUSTER_NODES takes it. */
   readonly nodeList: string;
+  /**
+   * The variables a child process (CLI, worker) connects with as `user`: REDIS_URL, or
+   * REDIS_CLUSTER_NODES with REDIS_USERNAME / REDIS_PASSWORD / REDIS_TLS; the CA through
+   * NODE_EXTRA_CA_CERTS. Unused ones are blank, so a developer's own never leak in.
+   */
+  env(user: { username: string; password: string }): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -103,15 +109,35 @@ export async function startSecureRedis(options: SecureRedisOptions): Promise<Sec
       : await startRedisServer(server);
     const nodes = 'nodes' in started ? started.nodes : [{ host: started.host, port: started.port }];
     const first = nodes[0] as RedisNodeAddress;
+    const nodeList = nodes.map((n) => `${n.host}:${n.port}`).join(',');
+    const url = ({ username, password }: { username: string; password: string }) =>
+      `rediss://${encodeURIComponent(username)}:${encodeURIComponent(password)}@${first.host}:${first.port}`;
     return {
       kind: options.cluster ? 'cluster' : 'standalone',
       nodes,
       caFile: tls.caFile,
       ca: tls.ca,
       admin,
-      url: ({ username, password }) =>
-        `rediss://${encodeURIComponent(username)}:${encodeURIComponent(password)}@${first.host}:${first.port}`,
-      nodeList: nodes.map((n) => `${n.host}:${n.port}`).join(','),
+      url,
+      nodeList,
+      env(user) {
+        const connection = options.cluster
+          ? {
+              REDIS_URL: '',
+              REDIS_CLUSTER_NODES: nodeList,
+              REDIS_USERNAME: user.username,
+              REDIS_PASSWORD: user.password,
+              REDIS_TLS: 'true',
+            }
+          : {
+              REDIS_URL: url(user),
+              REDIS_CLUSTER_NODES: '',
+              REDIS_USERNAME: '',
+              REDIS_PASSWORD: '',
+              REDIS_TLS: '',
+            };
+        return { ...connection, NODE_EXTRA_CA_CERTS: tls.caFile };
+      },
       async stop() {
         await started.stop();
         await rm(dir, { recursive: true, force: true });
