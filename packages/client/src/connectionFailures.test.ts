@@ -93,6 +93,22 @@ describeEachTarget('Redis connection failures and foreign clients', (ctx) => {
     }
   });
 
+  // A URL names one server: the manager owns (and closes) only a connection it opened.
+  it.skipIf(ctx.target.kind === 'cluster')(
+    'a call after close() is a typed error that says the connection is closed',
+    async () => {
+      const manager = new ProxyManager({
+        redis: serverUrl(ctx.target),
+        prefix: ctx.uniquePrefix(),
+      });
+      await manager.listPools();
+      await manager.close();
+      const error = await failureOf(manager.listPools());
+      expect(error.code).toBe('REDIS_CONNECTION_FAILED');
+      expect(error.message).toMatch(/is closed$/);
+    },
+  );
+
   it('still refuses what is not a client', () => {
     for (const value of [{}, { options: {}, status: 'ready' }, null, 'http://x', 42]) {
       expect(isRedisClient(value)).toBe(false);

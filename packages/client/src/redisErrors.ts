@@ -129,6 +129,17 @@ export function typedRedisError(error: unknown, client?: Client): unknown {
       PERMISSION_HINT,
     );
   if (isDatabaseError(message)) return databaseError(client, where);
+  // Closed on purpose (close() or quit()), not an outage: say so.
+  if (
+    message === 'Connection is closed.' &&
+    client?.status === 'end' &&
+    !lastSocketErrors.has(client)
+  )
+    return new RedisConnectionError(
+      'REDIS_CONNECTION_FAILED',
+      `The connection to Redis at ${where} is closed`,
+      'The ProxyManager (or the client given to it) was closed; open a new one',
+    );
   if (
     isSocketError(error) ||
     error.name === 'MaxRetriesPerRequestError' ||
