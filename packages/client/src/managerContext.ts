@@ -5,6 +5,7 @@ import {
   LeaseholdError,
   type LuaScript,
   type PoolKeys,
+  RedisConnectionError,
   type ScriptFailureContext,
 } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
@@ -130,7 +131,12 @@ export class ManagerContext {
     try {
       return await call();
     } catch (error) {
-      if (this.closed && !(error instanceof LeaseholdError)) throw new ClientClosedError(error);
+      // A connection error while closing is the close itself, not an outage.
+      if (
+        this.closed &&
+        (!(error instanceof LeaseholdError) || error instanceof RedisConnectionError)
+      )
+        throw new ClientClosedError();
       throw error;
     }
   }

@@ -16,6 +16,9 @@ export type LeaseholdErrorCode =
   | 'SESSION_DISABLED'
   | 'SESSION_PROXY_UNAVAILABLE'
   | 'SCRIPT_FAILED'
+  | 'REDIS_AUTH_FAILED'
+  | 'REDIS_NO_PERMISSION'
+  | 'REDIS_CONNECTION_FAILED'
   | 'CLIENT_CLOSED';
 
 export interface LeaseholdErrorDetails {
@@ -144,13 +147,15 @@ export class SessionProxyUnavailableError extends LeaseholdError {
   }
 }
 
-/** The ProxyManager was closed: before this call, or while it was waiting. */
+/**
+ * The ProxyManager was closed: before this call, or while it was waiting. No `cause`: what
+ * the closing connection threw may quote the command it failed (an AUTH password).
+ */
 export class ClientClosedError extends LeaseholdError {
-  constructor(cause?: unknown) {
+  constructor() {
     super('CLIENT_CLOSED', 'The ProxyManager is closed', {
       field: 'manager',
       hint: 'Create a new ProxyManager; close() only at shutdown',
-      cause,
     });
   }
 }
@@ -161,5 +166,20 @@ export class ScriptFailedError extends LeaseholdError {
     super('SCRIPT_FAILED', `Script ${script} failed with code ${code}`, {
       hint: 'This is a bug in Leasehold; please report it',
     });
+  }
+}
+
+/**
+ * Redis could not be used: unreachable, a TLS or credential problem, a missing database, or an
+ * ACL that lacks a command. Built from the server's reply code and the endpoint with its
+ * credentials masked; never from the command that failed (AUTH carries the password).
+ */
+export class RedisConnectionError extends LeaseholdError {
+  constructor(
+    code: 'REDIS_AUTH_FAILED' | 'REDIS_NO_PERMISSION' | 'REDIS_CONNECTION_FAILED',
+    message: string,
+    hint: string,
+  ) {
+    super(code, message, { field: 'redis', hint });
   }
 }

@@ -17,6 +17,7 @@ export {
   PoolNotFoundError,
   ProxyBusyError,
   ProxyNotFoundError,
+  RedisConnectionError,
   ScriptFailedError,
   SessionDisabledError,
   SessionNotFoundError,
