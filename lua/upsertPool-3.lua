@@ -26,12 +26,13 @@
 
 local poolKey = KEYS[1]
 local givenEnd = 2 + 2 * tonumber(ARGV[2])
-local given, defaults = {}, {}
+local given, defaults, defaultFields = {}, {}, {}
 for i = 3, givenEnd, 2 do
   given[ARGV[i]] = ARGV[i + 1]
 end
 for i = givenEnd + 1, #ARGV, 2 do
   defaults[ARGV[i]] = ARGV[i + 1]
+  defaultFields[#defaultFields + 1] = ARGV[i]
 end
 
 local created = rcall('EXISTS', poolKey) == 0
@@ -51,10 +52,15 @@ for field, value in pairs(given) do
   set[#set + 1] = field
   set[#set + 1] = value
 end
-rcall(unpack(set))
-for field, value in pairs(defaults) do
-  rcall('HSETNX', poolKey, field, value)
+-- Defaults only where the pool has no value (every field of a new pool).
+local present = #defaultFields > 0 and rcall('HMGET', poolKey, unpack(defaultFields)) or {}
+for i, field in ipairs(defaultFields) do
+  if not present[i] and not given[field] then
+    set[#set + 1] = field
+    set[#set + 1] = defaults[field]
+  end
 end
+rcall(unpack(set))
 
 local indexes = stored[3] or '0'
 if wantsHealthIndexes == '1' and indexes == '0' then

@@ -59,6 +59,9 @@ async function useEverything(manager: ProxyManager, pool: string): Promise<void>
   expect((await manager.getErrorLog(pool, { limit: 50 })).length).toBeGreaterThan(0);
   await manager.cleanupExpiredLeases(pool);
   await manager.recoverCooldowns(pool);
+  // Health indexes built in batches, then dropped.
+  await manager.upsertPool({ name: pool, healthIndexes: true });
+  await manager.upsertPool({ name: pool, healthIndexes: false });
   await manager.removeProxy(pool, c.id);
   await manager.scriptLibraries();
 }
