@@ -160,7 +160,8 @@ end
 -- An hour, as the client's outcome schema: larger latencies would overflow HINCRBY's integers.
 local MAX_LATENCY_MS = 3600000
 
--- Decode the outcome ARGV block written by the TypeScript client (see releaseLease-13.lua).
+-- Decode the outcome ARGV block written by the client's outcomeArgs.ts (the releaseLease and
+-- recordResult headers list it).
 local function readOutcome(argv, first)
   if argv[first] == '' then
     return nil

@@ -1,7 +1,7 @@
 --- @include "includes/nowMs"
 
--- Every pool script (but upsertPool and extendLease) takes the same KEYS in the same order,
--- documented in each header. The context gathers them with the pool's key prefix (from
+-- Every pool script (but upsertPool, buildHealthIndexes and extendLease) takes the same KEYS
+-- in the same order, documented in each header. The context gathers them with the pool's key prefix (from
 -- which per-proxy, per-lease, per-session and per-scope keys are derived; all share the
 -- pool's hash tag) and the server time of this call.
 local function poolContext(keys, prefix)
@@ -55,7 +55,10 @@ local function poolSettings(ctx)
       return nil
     end
     ctx.settings = setmetatable(
-      { leaseMs = tonumber(v[1]) or 0, selector = v[2], healthIndexes = v[3] == '1' },
+      -- While upsertPool's batches build the health indexes ('building'), scripts keep them
+      -- current but the selectors do not use them yet.
+      { leaseMs = tonumber(v[1]) or 0, selector = v[2], healthIndexes = v[3] == '1',
+        keepsHealthIndexes = v[3] == '1' or v[3] == 'building' },
       { __index = function(s, name)
         loadOtherSettings(ctx, s)
         return rawget(s, name)
@@ -94,5 +97,5 @@ end
 -- its healthIndexes setting is on (they cost ~260 B per proxy).
 local function indexCount(ctx)
   local settings = poolSettings(ctx)
-  return (settings and settings.healthIndexes) and 5 or 3
+  return (settings and settings.keepsHealthIndexes) and 5 or 3
 end

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type ProxyManager, ValidationError } from '@leasehold/client';
+import { PoolNotFoundError, type ProxyManager, ValidationError } from '@leasehold/client';
 import { LABEL_NAMES, type LabelName } from '@leasehold/core';
 import { isoTime, printJson, printTable } from './output.js';
 import { parseProxyList, toProxyInputs } from './proxyList.js';
@@ -47,24 +47,36 @@ export async function listPools(ctx: CommandContext): Promise<void> {
   ]);
 }
 
-export async function createPool(ctx: CommandContext): Promise<void> {
-  const name = need(ctx, 0, 'pool');
-  const settings = await ctx.manager.upsertPool({
-    name,
+/** The pool settings flags `pool create` and `pool update` share; only those given. */
+function poolSettingsFlags(ctx: CommandContext) {
+  const leaseSeconds = numberFlag(ctx, 'lease-seconds');
+  const failureThreshold = numberFlag(ctx, 'failure-threshold');
+  return {
     ...(typeof ctx.flags.selector === 'string'
       ? { selector: ctx.flags.selector as 'round-robin' }
       : {}),
-    ...(numberFlag(ctx, 'lease-seconds') === undefined
-      ? {}
-      : { leaseSeconds: numberFlag(ctx, 'lease-seconds') as number }),
-    ...(numberFlag(ctx, 'failure-threshold') === undefined
-      ? {}
-      : { failureThreshold: numberFlag(ctx, 'failure-threshold') as number }),
-  });
+    ...(leaseSeconds === undefined ? {} : { leaseSeconds }),
+    ...(failureThreshold === undefined ? {} : { failureThreshold }),
+  };
+}
+
+async function writePool(ctx: CommandContext, name: string): Promise<void> {
+  const settings = await ctx.manager.upsertPool({ name, ...poolSettingsFlags(ctx) });
   if (json(ctx)) return printJson(settings);
   process.stdout.write(
-    `pool ${name} ${settings.created ? 'created' : 'updated'} (selector ${settings.selector}, lease ${settings.leaseSeconds}s)\n`,
+    `pool ${name} ${settings.created ? 'created' : 'updated'} (selector ${settings.selector}, lease ${settings.leaseSeconds}s, failure threshold ${settings.failureThreshold})\n`,
   );
+}
+
+export async function createPool(ctx: CommandContext): Promise<void> {
+  await writePool(ctx, need(ctx, 0, 'pool'));
+}
+
+/** Changes only the settings given; the pool must exist. */
+export async function updatePool(ctx: CommandContext): Promise<void> {
+  const name = need(ctx, 0, 'pool');
+  if ((await ctx.manager.getPool(name)) === null) throw new PoolNotFoundError(name);
+  await writePool(ctx, name);
 }
 
 export async function poolStats(ctx: CommandContext): Promise<void> {

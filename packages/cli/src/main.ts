@@ -22,12 +22,14 @@ import {
   proxyHealth,
   scriptLibraries,
   transitionProxy,
+  updatePool,
 } from './commands.js';
 
 const HELP = `leasehold <command> [options]
 
   pools                                   list pools with live stats
   pool create <pool> [--selector s] [--lease-seconds n] [--failure-threshold n]
+  pool update <pool> [same flags]         change only the settings given; the rest are kept
   stats <pool>                            live pool stats
   proxies <pool> [--limit n] [--offset n] [--show-credentials]
   import <pool> [--file F] [--max-concurrency n] [--label name=value]... [--tag t]...
@@ -99,8 +101,9 @@ async function main(argv: string[]): Promise<number> {
         await listPools(ctx);
         break;
       case 'pool':
-        if (sub !== 'create') throw new UsageError(`unknown pool command ${sub ?? ''}`);
-        await createPool({ ...ctx, args: subArgs });
+        if (sub === 'create') await createPool({ ...ctx, args: subArgs });
+        else if (sub === 'update') await updatePool({ ...ctx, args: subArgs });
+        else throw new UsageError(`unknown pool command ${sub ?? ''}`);
         break;
       case 'stats':
         await poolStats(ctx);

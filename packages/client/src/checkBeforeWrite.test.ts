@@ -1,8 +1,8 @@
 import { KeySchema, luaScripts, ValidationError } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
+import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
 import { ScriptRunner } from './scriptRunner.js';
-import { freshPool, proxyUrls, snapshotKeys } from './testSupport.js';
 import type { Lease } from './types.js';
 
 // Defect 2 of issue 9 (script side): a duration Redis would refuse as a TTL is rejected by

@@ -1,6 +1,6 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from './testSupport.js';
+import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { Lease } from './types.js';
 
 // Defect 5 of issue 9 (DESIGN.md, States): outcomes of leases granted before the circuit

@@ -1,6 +1,6 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from './testSupport.js';
+import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { Lease } from './types.js';
 
 // Defect 6 of issue 9: with the pool's sessions all made (maxSessions 40, 40 idle), a filter

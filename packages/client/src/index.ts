@@ -2,6 +2,7 @@ export {
   type AcquireOptions,
   type ClassifiedOutcome,
   type ClassifyInput,
+  ClientClosedError,
   classifyOutcome,
   type ErrorCategory,
   type ErrorLogQuery,

@@ -1,8 +1,8 @@
 import { classifyOutcome, LIMITS, ValidationError } from '@leasehold/core';
 import { describeEachTarget, type RedisClient, scanKeys } from '@leasehold/testing';
 import { expect, it } from 'vitest';
+import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { Lease } from './index.js';
-import { freshPool, proxyUrls } from './testSupport.js';
 
 /** Every key under a prefix as its DUMP bytes: equal snapshots mean not one byte changed. */
 async function dumpKeys(redis: RedisClient, prefix: string): Promise<Record<string, string>> {

@@ -6,7 +6,7 @@ import {
 } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from './testSupport.js';
+import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { AcquireEvent, ReleaseEvent } from './types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from './testSupport.js';
+import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { Lease } from './types.js';
 
 describeEachTarget('outcome encoding and stored text', (ctx) => {

@@ -3,9 +3,9 @@ import { inspect } from 'node:util';
 import { RedisConnectionError } from '@leasehold/core';
 import { aclDenials, applyAcl, describeEachSecureTarget, secureClient } from '@leasehold/testing';
 import { expect, it } from 'vitest';
+import { proxyUrls } from '../test/testSupport.js';
 import { ProxyManager } from './proxyManager.js';
 import { createRedisClient, type RedisEndpoint } from './redisEndpoint.js';
-import { proxyUrls } from './testSupport.js';
 
 /** Every kind of call the manager makes, so a missing permission cannot hide. */
 async function useEverything(manager: ProxyManager, pool: string): Promise<void> {
@@ -59,6 +59,9 @@ async function useEverything(manager: ProxyManager, pool: string): Promise<void>
   expect((await manager.getErrorLog(pool, { limit: 50 })).length).toBeGreaterThan(0);
   await manager.cleanupExpiredLeases(pool);
   await manager.recoverCooldowns(pool);
+  // Health indexes built in batches, then dropped.
+  await manager.upsertPool({ name: pool, healthIndexes: true });
+  await manager.upsertPool({ name: pool, healthIndexes: false });
   await manager.removeProxy(pool, c.id);
   await manager.scriptLibraries();
 }

@@ -1,7 +1,7 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
+import { freshPool, proxyUrls } from '../test/testSupport.js';
 import { ProxyManager } from './proxyManager.js';
-import { freshPool, proxyUrls } from './testSupport.js';
 import type { Lease } from './types.js';
 
 describeEachTarget('ProxyManager selectors and filters', (ctx) => {

@@ -1,7 +1,7 @@
 import { describeEachTarget, type RedisClient } from '@leasehold/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from './testSupport.js';
+import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { Lease } from './types.js';
 
 // Defect 13 of issue 9: capacity wake-ups use sharded pub/sub (SPUBLISH / SSUBSCRIBE), so on

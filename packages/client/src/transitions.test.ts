@@ -7,8 +7,8 @@ import {
 } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
+import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
 import type { ProxyManager } from './proxyManager.js';
-import { freshPool, proxyUrls, snapshotKeys } from './testSupport.js';
 import type { Lease } from './types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

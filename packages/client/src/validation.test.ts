@@ -1,8 +1,8 @@
 import { ValidationError } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
+import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
 import { ProxyManager } from './proxyManager.js';
-import { freshPool, proxyUrls, snapshotKeys } from './testSupport.js';
 
 /** Runs `call`, expects a typed error naming `field`, and proves nothing under the prefix changed. */
 async function rejectsWritingNothing(

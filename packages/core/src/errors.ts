@@ -18,7 +18,8 @@ export type LeaseholdErrorCode =
   | 'SCRIPT_FAILED'
   | 'REDIS_AUTH_FAILED'
   | 'REDIS_NO_PERMISSION'
-  | 'REDIS_CONNECTION_FAILED';
+  | 'REDIS_CONNECTION_FAILED'
+  | 'CLIENT_CLOSED';
 
 export interface LeaseholdErrorDetails {
   field?: string | undefined;
@@ -143,6 +144,19 @@ export class SessionProxyUnavailableError extends LeaseholdError {
         hint: 'Re-enable the proxy first, or start a new session',
       },
     );
+  }
+}
+
+/**
+ * The ProxyManager was closed: before this call, or while it was waiting. No `cause`: what
+ * the closing connection threw may quote the command it failed (an AUTH password).
+ */
+export class ClientClosedError extends LeaseholdError {
+  constructor() {
+    super('CLIENT_CLOSED', 'The ProxyManager is closed', {
+      field: 'manager',
+      hint: 'Create a new ProxyManager; close() only at shutdown',
+    });
   }
 }
 

@@ -7,6 +7,7 @@ export {
   wellFormedString,
 } from './bounds.js';
 export {
+  ClientClosedError,
   LeaseExpiredError,
   LeaseholdError,
   type LeaseholdErrorCode,

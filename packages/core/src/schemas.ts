@@ -59,8 +59,11 @@ export const PoolSettingsSchema = z
       })
       .strict()
       .default({ baseSeconds: 60, maxSeconds: 1920, jitter: false }),
-    /** Circuit openings in a row after which a proxy is disabled for good; off when absent. */
-    disableAfterOpens: boundedCount(1).optional(),
+    /**
+     * Circuit openings in a row after which a proxy is disabled for good. Off when absent;
+     * 0 or null turns it off (upsertPool keeps what a pool has unless given).
+     */
+    disableAfterOpens: boundedCount(0).nullable().optional(),
     /** Live sessions a pool may hold (proxy+session pairs). */
     maxSessions: boundedCount(1).default(1000),
     session: z
@@ -70,8 +73,8 @@ export const PoolSettingsSchema = z
       })
       .strict()
       .default({ maxUsageCount: 50, maxAgeSeconds: 3000 }),
-    /** Leases of one proxy under one scope at once; no cap when absent. */
-    scopeMaxConcurrency: boundedCount(1).optional(),
+    /** Leases of one proxy under one scope at once. No cap when absent; 0 or null clears it. */
+    scopeMaxConcurrency: boundedCount(0).nullable().optional(),
     /**
      * Keep exact indexes for the healthiest and lowest-latency selectors (~260 B per proxy).
      * Off: those selectors take the best of a random sample (exact for small pools).

@@ -30,6 +30,8 @@ export const ScriptCode = {
   SESSION_PROXY_UNAVAILABLE: -8,
   /** A duration Redis would refuse (over 30 days); the reply names the field. */
   OUT_OF_RANGE: -9,
+  /** upsertPool: the given settings conflict with the pool's others (the reply names the field). */
+  SETTINGS_CONFLICT: -10,
 } as const;
 
 export interface ScriptFailureContext {
@@ -66,6 +68,17 @@ export function errorForScriptCode(code: number, ctx: ScriptFailureContext): Lea
       return new ValidationError(
         [{ field: outOfRangeField(ctx), message: 'must be at most 30 days' }],
         'Durations, cooldowns and ages are at most 30 days (2,592,000 s)',
+      );
+    case ScriptCode.SETTINGS_CONFLICT:
+      return new ValidationError(
+        [
+          {
+            field: ctx.field ?? 'pool',
+            message:
+              "conflicts with the pool's other settings (must be at least cooldown.baseSeconds)",
+          },
+        ],
+        'Give both cooldown.baseSeconds and cooldown.maxSeconds',
       );
     default:
       return new ScriptFailedError(ctx.script, code);

@@ -2,7 +2,6 @@ import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { ErrorLogStream } from './errorLogStream.js';
 import {
   redisEnv,
   sleep,
@@ -12,7 +11,8 @@ import {
   type WorkerProcess,
   waitFor,
   writeErrorEntries,
-} from './testSupport.js';
+} from '../test/testSupport.js';
+import { ErrorLogStream } from './errorLogStream.js';
 
 const ENTRIES = 10_000;
 const DB_PASSWORD = 'db-Secret-7Qx2';

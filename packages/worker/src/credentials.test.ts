@@ -2,10 +2,10 @@ import { Writable } from 'node:stream';
 import { ProxyManager } from '@leasehold/client';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestWorker, type TestSchema, testSchema, waitFor } from '../test/testSupport.js';
 import { createLogger } from './logger.js';
 import type { RedisEndpoint } from './options.js';
 import { JobName } from './schedules.js';
-import { startTestWorker, type TestSchema, testSchema, waitFor } from './testSupport.js';
 
 const PROXY_PASSWORDS = ['Pr0xy-pass-ONE', 'Pr0xy-pass-TWO'];
 const DB_PASSWORD = 'Db-pass-THREE';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { capturedLogger } from '../test/testSupport.js';
 import { redactConnectionUrl, redactCredentials } from './redaction.js';
-import { capturedLogger } from './testSupport.js';
 
 describe('credential redaction', () => {
   it('masks the userinfo of any URL, with raw @ in the password too', () => {

@@ -7,13 +7,13 @@ import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type TestSchema, testSchema, writeErrorEntries } from '../test/testSupport.js';
 import { ErrorLogStore } from './errorLogStore.js';
 import { ErrorLogStream } from './errorLogStream.js';
 import { sweepExpiredLeases } from './leaseExpiry.js';
 import { createLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { persistErrorLogs } from './persistErrorLogs.js';
-import { type TestSchema, testSchema, writeErrorEntries } from './testSupport.js';
 
 const ENTRIES = 10_000;
 const LEASES = 5_000;

@@ -2,9 +2,9 @@ import { ProxyManager } from '@leasehold/client';
 import { ERROR_CATEGORIES } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
+import { parsePrometheus, series, sleep, startTestWorker } from '../test/testSupport.js';
 import type { ErrorLogStore } from './errorLogStore.js';
 import { checkHealth } from './health.js';
-import { parsePrometheus, series, sleep, startTestWorker } from './testSupport.js';
 import type { WorkerHandle } from './worker.js';
 
 const LONG = { leaseExpiryMs: 60_000, cooldownRecoveryMs: 60_000, persistErrorLogsMs: 60_000 };

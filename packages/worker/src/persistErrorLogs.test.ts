@@ -3,19 +3,19 @@ import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { ErrorLogStore } from './errorLogStore.js';
-import { ErrorLogStream } from './errorLogStream.js';
-import { createLogger } from './logger.js';
-import { migrateDatabase } from './migrations.js';
-import { NO_DATABASE_NOTE, persistErrorLogs } from './persistErrorLogs.js';
-import { JobName } from './schedules.js';
 import {
   startTestWorker,
   type TestSchema,
   testSchema,
   waitFor,
   writeErrorEntries,
-} from './testSupport.js';
+} from '../test/testSupport.js';
+import { ErrorLogStore } from './errorLogStore.js';
+import { ErrorLogStream } from './errorLogStream.js';
+import { createLogger } from './logger.js';
+import { migrateDatabase } from './migrations.js';
+import { NO_DATABASE_NOTE, persistErrorLogs } from './persistErrorLogs.js';
+import { JobName } from './schedules.js';
 import type { WorkerHandle } from './worker.js';
 
 const settings = { batchSize: 1000, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 };

@@ -1,7 +1,7 @@
 import { ProxyManager } from '@leasehold/client';
 import { createRedisClient, type RedisServerHandle, startRedisServer } from '@leasehold/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sleep, waitFor } from './testSupport.js';
+import { sleep, waitFor } from '../test/testSupport.js';
 import { startWorker, type WorkerHandle } from './worker.js';
 
 // Standalone only: it restarts the Redis server itself, which needs a private server of its

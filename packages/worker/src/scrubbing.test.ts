@@ -2,12 +2,12 @@ import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturedLogger, type TestSchema, testSchema } from '../test/testSupport.js';
 import { ErrorLogStore } from './errorLogStore.js';
 import { ErrorLogStream } from './errorLogStream.js';
 import { createLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { persistErrorLogs } from './persistErrorLogs.js';
-import { capturedLogger, type TestSchema, testSchema } from './testSupport.js';
 
 // Passwords the worker's own patterns used to miss: quotes and angle brackets end a URL
 // for a naive pattern, and JSON escapes a quote as \".

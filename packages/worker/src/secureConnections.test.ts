@@ -8,7 +8,7 @@ import {
   testSchema,
   type WorkerProcess,
   waitFor,
-} from './testSupport.js';
+} from '../test/testSupport.js';
 
 describeEachSecureTarget('worker over TLS with an ACL user', 'worker', (ctx) => {
   let db: TestSchema;

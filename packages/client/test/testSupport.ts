@@ -1,6 +1,6 @@
 // Helpers shared by the client test files (not part of the published package).
 import { type RedisClient, scanKeys, type TargetContext } from '@leasehold/testing';
-import { ProxyManager } from './proxyManager.js';
+import { ProxyManager } from '../src/proxyManager.js';
 
 export interface ManagerFixture {
   manager: ProxyManager;

@@ -9,9 +9,9 @@ import type { KeySchema } from '@leasehold/core';
 import type { RedisClient, RedisTarget, TargetContext } from '@leasehold/testing';
 import type { Queue } from 'bullmq';
 import pg from 'pg';
-import { createLogger, type Logger, type LogLevel } from './logger.js';
-import type { WorkerOptions } from './options.js';
-import { startWorker, type WorkerHandle } from './worker.js';
+import { createLogger, type Logger, type LogLevel } from '../src/logger.js';
+import type { WorkerOptions } from '../src/options.js';
+import { startWorker, type WorkerHandle } from '../src/worker.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
