@@ -15,7 +15,8 @@ export type LeaseholdErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'SESSION_DISABLED'
   | 'SESSION_PROXY_UNAVAILABLE'
-  | 'SCRIPT_FAILED';
+  | 'SCRIPT_FAILED'
+  | 'HISTORY_UNAVAILABLE';
 
 export interface LeaseholdErrorDetails {
   field?: string | undefined;
