@@ -85,7 +85,7 @@ describeEachTarget('error-log history in PostgreSQL', (ctx) => {
     // Every field comes back as getErrorLog shapes it.
     const [transition] = await history.query({ pool: 'hist', limit: 1, until: T0 + 1 });
     expect(transition).toEqual({
-      id: ids[0],
+      id: ids[0] as string,
       type: 'transition',
       at: T0,
       pool: 'hist',
@@ -98,7 +98,7 @@ describeEachTarget('error-log history in PostgreSQL', (ctx) => {
     } satisfies ErrorLogEntry);
     const [failure] = await history.query({ pool: 'hist', limit: 1, until: T0 + 1001 });
     expect(failure).toEqual({
-      id: ids[1],
+      id: ids[1] as string,
       type: 'failure',
       at: T0 + 1000,
       pool: 'hist',
