@@ -28,6 +28,7 @@ export {
   ValidationError,
 } from '@leasehold/core';
 export type { RedisConnectionOption } from './connection.js';
+export { PoolStatsReader } from './poolStatsReader.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';
 export type { ScriptLibrary } from './scriptRunner.js';
 export type {
