@@ -1,38 +1,26 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { luaLibrary } from '@leasehold/core';
-import { describeEachTarget, type StandaloneTarget, startRedisServer } from '@leasehold/testing';
+import {
+  describeEachTarget,
+  runLeaseholdCli,
+  type StandaloneTarget,
+  startRedisServer,
+} from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import { it as baseIt, expect } from 'vitest';
 
 // Each CLI call is a fresh Node process (~1 s with tsx): give these tests room on 2 cores.
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
 
-const run = promisify(execFile);
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
-const main = join(root, 'packages/cli/src/main.ts');
-
 // The CLI as a person runs it: a separate process, configured by env, against real Redis.
 describeEachTarget(
   'leasehold CLI',
   (ctx) => {
-    async function cli(prefix: string, args: string[], env: Record<string, string> = {}) {
+    function cli(prefix: string, args: string[], env: Record<string, string> = {}) {
       const target = ctx.target as StandaloneTarget;
-      try {
-        const { stdout, stderr } = await run(tsx, [main, ...args], {
-          cwd: root,
-          env: { ...process.env, REDIS_URL: target.url, LEASEHOLD_PREFIX: prefix, ...env },
-        });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
+      return runLeaseholdCli(args, { REDIS_URL: target.url, LEASEHOLD_PREFIX: prefix, ...env });
     }
 
     it('creates a pool, imports a list file, lists proxies with credentials masked', async () => {

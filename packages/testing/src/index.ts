@@ -12,6 +12,7 @@ export {
   runChildWorker,
   waitForStartSignal,
 } from './childWorker.js';
+export { type CliResult, runLeaseholdCli } from './cliProcess.js';
 export type { DescribeEachTargetOptions, TargetContext } from './fixtures.js';
 export { describeEachTarget, injectTarget } from './fixtures.js';
 export { findFreeClusterPort, findFreePort, isPortFree } from './freePort.js';

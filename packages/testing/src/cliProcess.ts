@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+const main = join(root, 'packages/cli/src/main.ts');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The `leasehold` command as a person runs it: a separate Node process (src/main.ts through
+ * tsx), configured only by `env` on top of this process's environment. Never throws for a
+ * non-zero exit: the exit code is part of what tests check.
+ */
+export async function runLeaseholdCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(tsx, [main, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
