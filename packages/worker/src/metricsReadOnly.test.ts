@@ -36,16 +36,14 @@ describeEachTarget('/metrics is read-only', (ctx) => {
       session: { maxAgeSeconds: 0.05 },
     });
     await manager.addProxies('ro', ['http://u:p@10.7.0.1:8080', 'http://u:p@10.7.0.2:8080']);
+    // The expiring lease first: no acquire may run after the circuit opens (an acquire
+    // would recover the due cooldown itself).
+    const expiring = await manager.acquireProxy({ pool: 'ro', durationSeconds: 1, session: true });
+    expect(expiring).not.toBeNull();
     const failing = await manager.acquireProxy({ pool: 'ro' });
     if (!failing) throw new Error('expected a lease');
     await manager.releaseProxy(failing, { ok: false, error: 'network' }); // circuit opens
-    const expiring = await manager.acquireProxy({
-      pool: 'ro',
-      durationSeconds: 0.05,
-      session: true,
-    });
-    expect(expiring).not.toBeNull();
-    await sleep(150); // the lease, the cooldown and the session are now all due
+    await sleep(1_100); // the lease, the cooldown and the session are now all due
 
     const snapshots = new PoolSnapshots(manager, new PoolStatsReader(redis, manager.keys), 0);
     const server = await startOpsServer({
