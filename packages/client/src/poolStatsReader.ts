@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
+import { isRedisClient, withTypedErrors } from './connection.js';
 import { statsFromReply } from './replies.js';
 import { ScriptRunner } from './scriptRunner.js';
 import type { PoolStats } from './types.js';
@@ -27,11 +28,12 @@ export class PoolStatsReader {
     redis: Redis | Cluster,
     private readonly keys: KeySchema,
   ) {
-    if (typeof (redis as { fcall?: unknown } | null)?.fcall !== 'function')
+    if (!isRedisClient(redis))
       throw new ValidationError([
-        { field: 'redis', message: 'must be an ioredis Redis or Cluster' },
+        { field: 'redis', message: 'must be an ioredis Redis or Cluster instance' },
       ]);
-    this.scripts = new ScriptRunner([redis]);
+    // Connection failures reach the caller as typed errors, as from ProxyManager.
+    this.scripts = new ScriptRunner([withTypedErrors(redis)]);
   }
 
   async read(pool: string): Promise<PoolStats> {
