@@ -2,11 +2,22 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { RedisTarget } from './redisTarget.js';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
 const main = join(root, 'packages/cli/src/main.ts');
+
+/** The environment that points the CLI (or the worker) at a test target. */
+export function redisTargetEnv(target: RedisTarget): Record<string, string> {
+  return target.kind === 'standalone'
+    ? { REDIS_URL: target.url, REDIS_CLUSTER_NODES: '' }
+    : {
+        REDIS_URL: '',
+        REDIS_CLUSTER_NODES: target.nodes.map((n) => `${n.host}:${n.port}`).join(','),
+      };
+}
 
 export interface CliResult {
   code: number;
