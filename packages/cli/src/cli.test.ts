@@ -2,10 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { luaLibrary } from '@leasehold/core';
-import { describeEachTarget, type StandaloneTarget, startRedisServer } from '@leasehold/testing';
+import {
+  describeEachTarget,
+  runLeaseholdCli,
+  type StandaloneTarget,
+  startRedisServer,
+} from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import { it as baseIt, expect } from 'vitest';
-import { runCli } from '../test/runCli.js';
 
 // Each CLI call is a fresh Node process (~1 s with tsx): give these tests room on 2 cores.
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
@@ -14,8 +18,10 @@ const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
 describeEachTarget(
   'leasehold CLI',
   (ctx) => {
-    const cli = (prefix: string, args: string[], env: Record<string, string> = {}) =>
-      runCli(ctx.target as StandaloneTarget, prefix, args, env);
+    function cli(prefix: string, args: string[], env: Record<string, string> = {}) {
+      const target = ctx.target as StandaloneTarget;
+      return runLeaseholdCli(args, { REDIS_URL: target.url, LEASEHOLD_PREFIX: prefix, ...env });
+    }
 
     it('creates a pool, imports a list file, lists proxies with credentials masked', async () => {
       const prefix = ctx.uniquePrefix();

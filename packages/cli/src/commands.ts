@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PoolNotFoundError, type ProxyManager, ValidationError } from '@leasehold/client';
 import { LABEL_NAMES, type LabelName } from '@leasehold/core';
-import { isoTime, printJson, printTable } from './output.js';
+import { printJson, printTable } from './output.js';
 import { parseProxyList, toProxyInputs } from './proxyList.js';
 
 /** One function per command; each gets the parsed flags and a connected manager. */
@@ -20,7 +20,7 @@ function need(ctx: CommandContext, index: number, name: string): string {
   return value;
 }
 
-function numberFlag(ctx: CommandContext, name: string): number | undefined {
+export function numberFlag(ctx: CommandContext, name: string): number | undefined {
   const raw = ctx.flags[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
@@ -184,28 +184,6 @@ export async function proxyHealth(ctx: CommandContext): Promise<void> {
       `${k.padEnd(20)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}\n`,
     );
   }
-}
-
-export async function errorLog(ctx: CommandContext): Promise<void> {
-  const pool = need(ctx, 0, 'pool');
-  const entries = await ctx.manager.getErrorLog(pool, {
-    ...(typeof ctx.flags.proxy === 'string' ? { proxyId: ctx.flags.proxy } : {}),
-    ...(typeof ctx.flags.session === 'string' ? { sessionId: ctx.flags.session } : {}),
-    limit: numberFlag(ctx, 'limit') ?? 50,
-  });
-  if (json(ctx)) return printJson(entries);
-  printTable(
-    entries.map((e) => ({
-      at: isoTime(e.at),
-      type: e.type,
-      proxy: e.proxyId,
-      session: e.sessionId,
-      what: e.type === 'transition' ? `${e.subject} ${e.from} → ${e.to}` : (e.category ?? ''),
-      status: e.statusCode,
-      detail: e.reason ?? e.message ?? e.consumer,
-    })),
-    ['at', 'type', 'proxy', 'session', 'what', 'status', 'detail'],
-  );
 }
 
 /** `functions`: the Leasehold script libraries on the server; `functions prune`: drop old ones. */

@@ -14,7 +14,6 @@ import {
 import {
   type CommandContext,
   createPool,
-  errorLog,
   importProxies,
   listPools,
   listProxies,
@@ -24,6 +23,7 @@ import {
   transitionProxy,
   updatePool,
 } from './commands.js';
+import { errorEntries } from './errorEntries.js';
 
 const HELP = `leasehold <command> [options]
 
@@ -38,6 +38,13 @@ const HELP = `leasehold <command> [options]
   proxy health <pool> <id>                state and health of one proxy
   proxy disable|enable <pool> <id> [--reason text]
   errors <pool> [--proxy id] [--session id] [--limit n]
+                                          recent entries, from the pool's Redis stream
+  errors <pool> --history [--proxy id] [--session id] [--type t] [--category c]
+         [--since T] [--until T] [--before id] [--limit n]
+                                          older entries, from the PostgreSQL history the
+                                          worker keeps (DATABASE_URL, DATABASE_SCHEMA); T is
+                                          an ISO date, epoch ms or a duration ago (15m, 2h,
+                                          7d); --before <id> pages on from an entry
   functions [prune]                       Leasehold's Redis Functions libraries; prune deletes
                                           those of other (older) versions on every master
   worker                                  run the BullMQ housekeeping worker (+ /metrics)
@@ -47,6 +54,8 @@ const HELP = `leasehold <command> [options]
   Env: REDIS_URL (default redis://127.0.0.1:6379; rediss://user:password@host:port for TLS)
        or REDIS_CLUSTER_NODES (host:port,...), REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS=true,
        LEASEHOLD_PREFIX (default lh), PROXY_LIST. A private CA: NODE_EXTRA_CA_CERTS=ca.pem.
+       DATABASE_URL and DATABASE_SCHEMA (errors --history).
+  Exit codes: 0 ok, 1 failure, 2 usage (unknown command or option).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -68,6 +77,12 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       proxy: { type: 'string' },
       session: { type: 'string' },
+      history: { type: 'boolean' },
+      type: { type: 'string' },
+      category: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      before: { type: 'string' },
       smoke: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -124,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
         else throw new UsageError(`unknown proxy command ${sub ?? ''}`);
         break;
       case 'errors':
-        await errorLog(ctx);
+        await errorEntries(ctx);
         break;
       case 'functions':
         await scriptLibraries(ctx);
@@ -143,11 +158,22 @@ async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
+/** parseArgs' own errors (an unknown option, a missing value) are usage errors too. */
+function usageMessage(error: unknown): string | undefined {
+  if (error instanceof UsageError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
+    // Node's message goes on with advice about `--`; its first sentence names the option.
+    return redactCredentials((error as Error).message.split('. ')[0] as string);
+  return undefined;
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`leasehold: ${error.message}\n\n${HELP}`);
+    const usage = usageMessage(error);
+    if (usage !== undefined) {
+      process.stderr.write(`leasehold: ${usage}\n\n${HELP}`);
       process.exit(2);
     }
     if (error instanceof LeaseholdError) {

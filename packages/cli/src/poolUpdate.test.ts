@@ -1,6 +1,5 @@
-import { describeEachTarget, type StandaloneTarget } from '@leasehold/testing';
+import { describeEachTarget, redisTargetEnv, runLeaseholdCli } from '@leasehold/testing';
 import { it as baseIt, expect } from 'vitest';
-import { runCli } from '../test/runCli.js';
 
 // Each CLI call is a fresh Node process (~1 s with tsx): give these tests room on 2 cores.
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
@@ -10,7 +9,7 @@ describeEachTarget(
   'leasehold pool update',
   (ctx) => {
     const cli = (prefix: string, args: string[]) =>
-      runCli(ctx.target as StandaloneTarget, prefix, args);
+      runLeaseholdCli(args, { ...redisTargetEnv(ctx.target), LEASEHOLD_PREFIX: prefix });
 
     it('changes only the flags given and keeps the rest', async () => {
       const prefix = ctx.uniquePrefix();

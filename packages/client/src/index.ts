@@ -32,6 +32,7 @@ export {
   ValidationError,
 } from '@leasehold/core';
 export { isRedisClient, type RedisConnectionOption } from './connection.js';
+export { PoolStatsReader } from './poolStatsReader.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';
 export {
   createRedisClient,

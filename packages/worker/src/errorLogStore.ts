@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { ErrorLogRow } from './errorLogRows.js';
+import { errorLogTable, openPostgresPool } from './postgres.js';
 
 /** Connections the worker holds: one job persists at a time, plus a health check. */
 const POOL_SIZE = 3;
-const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * The `error_log` table in PostgreSQL. Inserts are idempotent by (pool, entry_id), so an
@@ -16,20 +16,11 @@ export class ErrorLogStore {
     private readonly pool: pg.Pool,
     schema: string,
   ) {
-    this.table = `${pg.escapeIdentifier(schema)}.error_log`;
+    this.table = errorLogTable(schema);
   }
 
   static connect(databaseUrl: string, schema: string): ErrorLogStore {
-    const pool = new pg.Pool({
-      connectionString: databaseUrl,
-      max: POOL_SIZE,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      application_name: 'leasehold-worker',
-    });
-    // An idle connection dropped by the server must not crash the process; the next
-    // query reconnects.
-    pool.on('error', () => {});
-    return new ErrorLogStore(pool, schema);
+    return new ErrorLogStore(openPostgresPool(databaseUrl, 'leasehold-worker', POOL_SIZE), schema);
   }
 
   /**

@@ -17,8 +17,9 @@ function isRedisError(error: unknown, prefix: string): boolean {
 /**
  * Reads a pool's error-log stream through a consumer group: an entry is delivered to one
  * replica, stays pending until acknowledged, and is taken over by another replica if the
- * one holding it dies. Acknowledged entries are deleted, so the stream only keeps what
- * has not reached PostgreSQL yet.
+ * one holding it dies. Acknowledging never deletes: the stream stays the capped window of
+ * recent entries that getErrorLog and `leasehold errors` read (the scripts trim it to the
+ * pool's errorLogMaxLength); PostgreSQL keeps the history beyond it.
  */
 export class ErrorLogStream {
   private readonly groupsCreated = new Set<string>();
@@ -76,17 +77,10 @@ export class ErrorLogStream {
     return this.entries(reply?.[0]?.[1] ?? []);
   }
 
-  /** Acknowledge and delete, in one MULTI: an acknowledged entry is never left behind. */
-  async acknowledgeAndDelete(pool: string, ids: readonly string[]): Promise<void> {
+  /** Acknowledge (XACK only): the entries stay in the stream for readers until trimmed. */
+  async acknowledge(pool: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    const key = this.key(pool);
-    const results = await this.redis
-      .multi()
-      .xack(key, this.group, ...ids)
-      .xdel(key, ...ids)
-      .exec();
-    const failed = results?.find(([error]) => error !== null);
-    if (failed) throw failed[0];
+    await this.redis.xack(this.key(pool), this.group, ...ids);
   }
 
   /** Entries delivered but not yet acknowledged, across all consumers. */

@@ -2,6 +2,14 @@ export { loadWorkerConfig, type WorkerConfig, WorkerConfigError } from './config
 export { type CooldownRecoverySummary, recoverDueCooldowns } from './cooldownRecovery.js';
 export { type JobReport, PoolSweepError } from './eachPool.js';
 export {
+  ERROR_LOG_TYPES,
+  ErrorLogHistory,
+  type ErrorLogHistoryQuery,
+  ErrorLogHistoryQuerySchema,
+  ErrorLogHistoryUnavailableError,
+  HISTORY_MAX_LIMIT,
+} from './errorLogHistory.js';
+export {
   type ErrorLogRow,
   entryFromReply,
   rowFromEntry,

@@ -10,8 +10,8 @@ import {
 import type { PoolSnapshot, PoolSnapshots } from './poolSnapshots.js';
 
 /**
- * Prometheus metrics whose values are READ from Redis at scrape time (collect callbacks),
- * never counted in this process: every replica reports the same pool-wide truth, and a
+ * Prometheus metrics whose values are READ from Redis at scrape time (collect callbacks,
+ * read-only: a scrape never writes), never counted in this process: every replica reports the same pool-wide truth, and a
  * restart loses nothing. Every pool series carries a `pool` label.
  */
 
@@ -48,7 +48,8 @@ const POOL_COUNTERS: SnapshotCounterSpec[] = [
 
 const POOL_GAUGES: SnapshotCounterSpec[] = [
   { name: 'leases_active', help: 'Live leases.', value: (s) => s.stats.totalLeases },
-  { name: 'pool_proxies_total', help: 'Proxies in the pool.', value: (s) => s.stats.totalProxies },
+  // Not `_total`: in Prometheus that suffix means a counter, and this goes up and down.
+  { name: 'pool_proxies', help: 'Proxies in the pool.', value: (s) => s.stats.totalProxies },
   {
     name: 'pool_proxies_active',
     help: 'Proxies with status active.',

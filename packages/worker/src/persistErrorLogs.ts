@@ -24,7 +24,7 @@ export interface PersistErrorLogsDeps {
 export type PersistSummary =
   | {
       pools: number;
-      /** Entries moved to PostgreSQL (acknowledged and deleted from the streams). */
+      /** Entries copied to PostgreSQL and acknowledged (they stay in the capped streams). */
       persisted: number;
       /** Of those, already in PostgreSQL from an earlier, interrupted attempt. */
       duplicates: number;
@@ -34,10 +34,11 @@ export type PersistSummary =
   | { pools: number; persisted: 0; skipped: string };
 
 /**
- * Move every pool's error-log entries to PostgreSQL: first the entries a dead replica left
- * pending, then new ones; each batch is inserted (idempotently), then acknowledged and
- * deleted from the stream. A crash anywhere loses nothing: unacknowledged entries are
- * delivered again, and re-inserting them is a no-op.
+ * Copy every pool's error-log entries to PostgreSQL: first the entries a dead replica left
+ * pending, then new ones; each batch is inserted (idempotently), then acknowledged. Entries
+ * are never deleted here: the stream is the recent window readers see (capped by the
+ * scripts), PostgreSQL the history. A crash anywhere loses nothing: unacknowledged entries
+ * are delivered again, and re-inserting them is a no-op.
  */
 export async function persistErrorLogs(
   deps: PersistErrorLogsDeps,
@@ -73,7 +74,7 @@ async function persistPool(
     if (entries.length === 0) return;
     const inserted = await store.insert(entries.map((entry) => rowFromEntry(pool, entry)));
     // Acknowledge only after the rows are committed.
-    await stream.acknowledgeAndDelete(
+    await stream.acknowledge(
       pool,
       entries.map((entry) => entry.id),
     );
@@ -86,7 +87,7 @@ async function persistPool(
   do {
     const claimed = await stream.claimStale(pool, settings.claimIdleMs, settings.batchSize, cursor);
     await persistBatch(claimed.entries);
-    await stream.acknowledgeAndDelete(pool, claimed.vanished);
+    await stream.acknowledge(pool, claimed.vanished);
     moved.reclaimed += claimed.entries.length;
     cursor = claimed.next;
   } while (cursor !== '0-0' && moved.persisted < settings.maxEntriesPerRun);

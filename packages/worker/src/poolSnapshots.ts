@@ -1,4 +1,4 @@
-import type { PoolCounters, PoolStats, ProxyManager } from '@leasehold/client';
+import type { PoolCounters, PoolStats, PoolStatsReader, ProxyManager } from '@leasehold/client';
 import { PoolNotFoundError } from '@leasehold/core';
 
 export interface PoolSnapshot {
@@ -8,8 +8,9 @@ export interface PoolSnapshot {
 }
 
 /**
- * Every pool's live stats and monotonic counters, read from Redis. All metrics of one
- * scrape share one read: concurrent callers get the same in-flight promise, and a result
+ * Every pool's live stats and monotonic counters, read from Redis without writing to it (a
+ * scrape must not reclaim expiries or recover cooldowns: the worker's jobs and every
+ * acquire do that). All metrics of one scrape share one read: concurrent callers get the same in-flight promise, and a result
  * is reused for `maxAgeMs` (a scrape's metrics are collected within a few ms).
  */
 export class PoolSnapshots {
@@ -17,6 +18,7 @@ export class PoolSnapshots {
 
   constructor(
     private readonly manager: ProxyManager,
+    private readonly stats: PoolStatsReader,
     private readonly maxAgeMs = 250,
   ) {}
 
@@ -38,9 +40,10 @@ export class PoolSnapshots {
     const snapshots = await Promise.all(
       pools.map(async (pool) => {
         try {
-          // Stats first: reading them reclaims due expiries, which the counters then include.
-          const stats = await this.manager.getPoolStats(pool);
-          const counters = await this.manager.getPoolCounters(pool);
+          const [stats, counters] = await Promise.all([
+            this.stats.read(pool),
+            this.manager.getPoolCounters(pool),
+          ]);
           return { pool, stats, counters };
         } catch (error) {
           // Listed but deleted meanwhile: it simply has no series this scrape.

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { describeRedisEndpoint, ProxyManager, typedRedisError } from '@leasehold/client';
+import {
+  describeRedisEndpoint,
+  PoolStatsReader,
+  ProxyManager,
+  typedRedisError,
+} from '@leasehold/client';
 import { parseInput } from '@leasehold/core';
 import { Queue, Worker } from 'bullmq';
 import { ErrorLogStore } from './errorLogStore.js';
@@ -134,7 +139,8 @@ export async function startWorker(input: WorkerOptions): Promise<WorkerHandle> {
     const health = () => checkHealth(commands, store);
     let ops: OpsServer | undefined;
     if (options.metrics !== false) {
-      const registry = createMetricsRegistry(new PoolSnapshots(manager));
+      const reader = new PoolStatsReader(commands, manager.keys);
+      const registry = createMetricsRegistry(new PoolSnapshots(manager, reader));
       const server = await startOpsServer({ ...options.metrics, registry, health, logger });
       ops = server;
       resources.add(() => server.close());
