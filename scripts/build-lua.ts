@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadLuaDirectory } from '../packages/core/src/scripts/luaLoader.js';
+import { loadLuaDirectory } from './luaLoader.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const library = loadLuaDirectory(join(root, 'lua'));
