@@ -8,6 +8,7 @@
 #   - no private workspace package and no dev tool (tsx, typescript, vitest, turbo) got
 #     installed, npm sees no missing or invalid dependency, ioredis is one copy, and every
 #     package a published file imports is in that package's dependencies or peers
+#   - a TypeScript user's file type-checks against the published typings
 #   - a plain ESM script leases and releases through @leasehold/client
 #   - `npx leasehold --help`, `leasehold pools`, `leasehold bench` (a repository command)
 #   - `leasehold worker` starts, answers /healthz and /metrics, exits 0 on SIGTERM
@@ -21,7 +22,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/leasehold-tarballs.XXXXXX")
 redis_pid=''
 worker_pid=''
 
-say() { printf '\n== check-tarballs: %s\n' "$*"; }
+say() { printf '\n== check-tarballs [%s]: %s\n' "$(seconds_since "$started")" "$*"; }
 ok() { printf '  ok   %s\n' "$*"; }
 fail() {
   printf '  FAIL %s\n' "$*" >&2
@@ -115,6 +116,13 @@ copies=$(find ./node_modules -path '*/node_modules/ioredis/package.json' | wc -l
 ok "one copy of ioredis"
 node "$repo/scripts/tarball-check/runtime-imports.mjs" "${packages[@]/#/@leasehold/}" ||
   fail "a published file imports a package its package.json does not declare"
+# The repository's tsc and @types/node (a user has their own): typescript stays uninstalled.
+cp "$repo/scripts/tarball-check/types.mts" .
+"$repo/node_modules/.bin/tsc" --noEmit --strict --skipLibCheck false --target es2022 \
+  --module nodenext --moduleResolution nodenext --types node \
+  --typeRoots "$repo/node_modules/@types" types.mts ||
+  fail "the published typings do not type-check for a TypeScript user (types.mts)"
+ok "the typings type-check for a TypeScript user (tsc --strict, skipLibCheck off)"
 
 say "a private redis-server"
 redis_port=$(free_port)
