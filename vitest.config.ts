@@ -28,14 +28,11 @@ const sharedTestOptions = {
   retry: process.env.CI ? 1 : 0,
 };
 
-const packageProject = (name: string) => ({
+const project = (name: string, include: string) => ({
   resolve: { alias },
-  test: {
-    ...sharedTestOptions,
-    name,
-    include: [`packages/${name}/src/**/*.test.ts`],
-  },
+  test: { ...sharedTestOptions, name, include: [include] },
 });
+const packageProject = (name: string) => project(name, `packages/${name}/src/**/*.test.ts`);
 
 export default defineConfig({
   test: {
@@ -51,6 +48,8 @@ export default defineConfig({
       packageProject('worker'),
       packageProject('bench'),
       packageProject('cli'),
+      // Build-time tools (the Lua loader), kept out of every package's runtime.
+      project('scripts', 'scripts/**/*.test.ts'),
     ],
   },
 });

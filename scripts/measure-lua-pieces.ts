@@ -13,11 +13,7 @@ import { startRedisServer } from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import { proxyInputs } from '../packages/bench/src/cases.js';
 import { compileFilters } from '../packages/client/src/filters.js';
-import {
-  buildLibrary,
-  parseScript,
-  readLuaDirectory,
-} from '../packages/core/src/scripts/luaLoader.js';
+import { buildLibrary, parseScript, readLuaDirectory } from './luaLoader.js';
 
 const { values } = parseArgs({
   options: {

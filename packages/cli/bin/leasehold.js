@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// Installed entry point: runs the built CLI. In this repository use `pnpm leasehold …`.
-import('../dist/main.js');
+// Installed entry point: runs the built CLI (plain JavaScript, no build step or tsx at run
+// time). In this repository use `pnpm leasehold …`, which runs the TypeScript source.
+import '../dist/main.js';

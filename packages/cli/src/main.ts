@@ -48,7 +48,6 @@ const HELP = `leasehold <command> [options]
   functions [prune]                       Leasehold's Redis Functions libraries; prune deletes
                                           those of other (older) versions on every master
   worker                                  run the BullMQ housekeeping worker (+ /metrics)
-  bench [--smoke] [--out FILE]            run the benchmark suite on a private redis-server
 
   --json on every read prints JSON. Credentials are masked unless --show-credentials.
   Env: REDIS_URL (default redis://127.0.0.1:6379; rediss://user:password@host:port for TLS)
@@ -83,8 +82,6 @@ async function main(argv: string[]): Promise<number> {
       since: { type: 'string' },
       until: { type: 'string' },
       before: { type: 'string' },
-      smoke: { type: 'boolean' },
-      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -94,8 +91,8 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined && !values.help ? 2 : 0;
   }
   if (command === 'bench') {
-    const { runBenchCommand } = await import('./benchCommand.js');
-    return runBenchCommand({ smoke: values.smoke === true, out: values.out });
+    // The suite needs the repository (a private redis-server harness, redis-semaphore).
+    throw new UsageError('the benchmark suite is a repository command: `pnpm bench` in a clone');
   }
   if (command === 'worker') {
     const { runWorkerCommand } = await import('./workerCommand.js');

@@ -73,7 +73,7 @@ describe('parseScript and buildLibrary', () => {
 });
 
 describe('lua/ directory', () => {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
   it('loads every script with a documented header and a unique name', () => {
     const library = loadLuaDirectory(join(root, 'lua'));
@@ -123,7 +123,7 @@ describe('the library', () => {
   ]);
 
   it('define every local function before any call to it', () => {
-    const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..');
     const library = loadLuaDirectory(join(root, 'lua'));
     // Each script's function sees the shared code and its own body, not another script's.
     const starts = library.functions.map((f) =>

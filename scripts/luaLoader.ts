@@ -9,7 +9,8 @@ import { join } from 'node:path';
  * script becomes one function of it. Loaded once per server (FUNCTION LOAD) and called with
  * FCALL, so a call no longer pays for defining the ~80 shared functions and constant tables
  * (~10 µs per call as a flattened EVALSHA script). Nothing reads .lua files at run time:
- * scripts/build-lua.ts writes the result into a TypeScript module.
+ * scripts/build-lua.ts writes the result into a TypeScript module, and only that module ships
+ * in @leasehold/core (this loader is a build tool, kept out of every package).
  */
 
 export interface LoadedScript {
