@@ -83,4 +83,6 @@ export {
   luaLibrary,
   luaScripts,
   type ScriptName,
+  scriptLibraryInUse,
+  useScriptLibrary,
 } from './scripts/registry.js';

@@ -40,5 +40,6 @@ export {
   standaloneTargetFromEnv,
 } from './redisTarget.js';
 export { assertSameSlot, keySlot, scanKeys } from './slots.js';
+export { TestClock, testClockLibrary, useTestClockLibrary } from './testClock.js';
 export { trackedPids } from './trackedProcesses.js';
 export { uniquePrefix } from './uniquePrefix.js';
