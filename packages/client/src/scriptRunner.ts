@@ -20,7 +20,10 @@ export class ScriptRunner {
   /** The first connection; libraries are loaded and listed through it. */
   private readonly redis: Redis | Cluster;
 
-  /** `connections`: calls are spread over them round-robin (they all reach one server). */
+  /**
+   * `connections`: calls are spread over them round-robin (they all reach one server).
+   * `library`: the production one unless a test swapped in its test-clock build.
+   */
   constructor(
     private readonly connections: readonly (Redis | Cluster)[],
     private readonly library: LuaLibrary = scriptLibraryInUse(),
