@@ -186,5 +186,7 @@ describeEachTarget('worker process: crash mid-batch, restart, graceful stop', (c
     expect(everything).not.toContain(database.password);
     expect(everything).not.toContain(REDIS_PASSWORD);
     expect(everything).toContain('***');
-  });
+    // Three worker processes start (tsx) and 10,000 rows go in: on a shared 2-core machine
+    // that alone can take half a minute.
+  }, 90_000);
 });
