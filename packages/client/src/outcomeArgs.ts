@@ -1,10 +1,15 @@
-import { type Outcome, redactCredentials } from '@leasehold/core';
+import { type Credentials, type Outcome, redactMessage } from '@leasehold/core';
 
 /**
  * The outcome block of releaseLease / recordResult ARGV (see the script headers):
  * ok, category, statusCode, retryAfterMs, message, latencyMs, sessionData, random.
+ *
+ * `lease` is what the caller handed back: a full Lease carries its proxy's credentials, so
+ * the message is scrubbed of them in every form (raw, percent-encoded, base64 `user:pass`)
+ * before it reaches the error log. A bare `{ id, pool, proxyId }` ref has none; its message
+ * gets the pattern-based redaction only (URL userinfo, password fields, auth headers).
  */
-export function outcomeArgs(outcome: Outcome | undefined): string[] {
+export function outcomeArgs(outcome: Outcome | undefined, lease?: object): string[] {
   // The random number feeds cooldown jitter; scripts stay deterministic.
   const random = String(Math.random());
   if (outcome === undefined) return ['', '', '', '', '', '', '', random];
@@ -17,9 +22,20 @@ export function outcomeArgs(outcome: Outcome | undefined): string[] {
     outcome.error,
     outcome.statusCode === undefined ? '' : String(outcome.statusCode),
     outcome.retryAfterMs === undefined ? '' : String(Math.round(outcome.retryAfterMs)),
-    redactCredentials(outcome.message ?? ''),
+    redactMessage(outcome.message ?? '', leaseCredentials(lease)),
     latency,
     data,
     random,
   ];
+}
+
+/** The proxy credentials a Lease carries, if the caller passed one (not a bare ref). */
+function leaseCredentials(lease: object | undefined): Credentials | undefined {
+  const proxy = (lease as { proxy?: unknown } | undefined)?.proxy;
+  if (typeof proxy !== 'object' || proxy === null) return undefined;
+  const { username, password } = proxy as Record<string, unknown>;
+  return {
+    username: typeof username === 'string' ? username : undefined,
+    password: typeof password === 'string' ? password : undefined,
+  };
 }

@@ -10,6 +10,7 @@ import {
   type ListProxiesOptions,
   ListProxiesOptionsSchema,
   type LuaScript,
+  leaseIdSchema,
   luaScripts,
   NoProxyAvailableError,
   type Outcome,
@@ -28,12 +29,12 @@ import {
   proxyIdSchema,
   type RetryOptions,
   RetryOptionsSchema,
-  redactCredentials,
   ScriptCode,
   type ScriptFailureContext,
   type SelectorStrategy,
   secondsToMs,
   sessionIdSchema,
+  transitionReasonSchema,
   ValidationError,
 } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
@@ -112,19 +113,13 @@ const ManagerOptionsSchema = z
   .strict();
 
 const LeaseRefSchema = z.object({
-  id: z.string().min(1).max(128),
+  id: leaseIdSchema,
   pool: poolNameSchema,
   proxyId: proxyIdSchema,
 });
 const TransitionSchema = z.object({
   status: z.enum(['active', 'disabled']),
-  reason: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[^\n\r]*$/, 'must be one line')
-    // Reasons end up in the error log: credentials pasted into one are masked.
-    .transform(redactCredentials),
+  reason: transitionReasonSchema,
 });
 type LeaseRef = z.infer<typeof LeaseRefSchema>;
 
@@ -380,7 +375,7 @@ export class ProxyManager {
       ref.proxyId,
       ref.id,
       wantStats ? '1' : '0',
-      ...outcomeArgs(parsedOutcome),
+      ...outcomeArgs(parsedOutcome, lease),
     ]);
     const released = reply[0] === ScriptCode.OK;
     const result: ReleaseResult = released
@@ -410,7 +405,7 @@ export class ProxyManager {
       this.keys.poolPrefix(ref.pool),
       ref.proxyId,
       ref.id,
-      ...outcomeArgs(parsed),
+      ...outcomeArgs(parsed, lease),
     ]);
     this.throwOnFailure('recordResult', reply, { pool: ref.pool, leaseId: ref.id });
   }

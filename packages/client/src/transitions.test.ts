@@ -559,7 +559,7 @@ describeEachTarget('error log', (ctx) => {
         'outcome.statusCode',
       ],
       [
-        () => manager.releaseProxy(lease, { ok: false, error: 'server', statusCode: 600 }),
+        () => manager.releaseProxy(lease, { ok: false, error: 'server', statusCode: 1000 }),
         'outcome.statusCode',
       ],
       [

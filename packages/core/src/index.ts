@@ -1,4 +1,12 @@
 export {
+  boundedCount,
+  boundedSeconds,
+  isWellFormed,
+  LIMITS,
+  utf8Bytes,
+  wellFormedString,
+} from './bounds.js';
+export {
   LeaseExpiredError,
   LeaseholdError,
   type LeaseholdErrorCode,
@@ -35,9 +43,15 @@ export {
   type ProxyProtocol,
   parseProxyUrl,
   proxyIdFromUrl,
-  redactCredentials,
   redactProxyUrl,
 } from './proxyUrl.js';
+export {
+  type Credentials,
+  redactCredentials,
+  redactMessage,
+  scrubSecrets,
+  secretForms,
+} from './redaction.js';
 export {
   type AcquireOptions,
   AcquireOptionsSchema,
@@ -53,6 +67,7 @@ export {
   type LabelName,
   type ListProxiesOptions,
   ListProxiesOptionsSchema,
+  leaseIdSchema,
   type Outcome,
   OutcomeSchema,
   type ParsedAcquireOptions,
@@ -75,6 +90,7 @@ export {
   scopeSchema,
   secondsToMs,
   sessionIdSchema,
+  transitionReasonSchema,
 } from './schemas.js';
 export { errorForScriptCode, ScriptCode, type ScriptFailureContext } from './scriptCodes.js';
 export {

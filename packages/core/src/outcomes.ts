@@ -1,3 +1,4 @@
+import { LIMITS } from './bounds.js';
 import type { ErrorCategory } from './schemas.js';
 
 /**
@@ -5,6 +6,10 @@ import type { ErrorCategory } from './schemas.js';
  * Retry-After header) to the outcome Leasehold records. The categories decide what happens:
  * `rate_limit` rests the proxy without counting a failure; `auth`/`blocked` retire the
  * session at once; the rest count toward the proxy's circuit breaker.
+ *
+ * Whatever it is given (a hostile header, a status the RFCs never heard of, an error whose
+ * `cause` points at itself), what it returns is accepted by releaseProxy: it never throws,
+ * and every number is clamped into the range OutcomeSchema allows.
  */
 
 export type ClassifiedOutcome =
@@ -53,20 +58,36 @@ const TIMEOUT_CODES = new Set([
 const TIMEOUT_NAMES = new Set(['AbortError', 'TimeoutError']);
 const AUTH_CODES = new Set(['ERR_PROXY_AUTH', 'PROXY_AUTH_REQUIRED']);
 
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { code?: unknown; cause?: unknown };
-  if (typeof e.code === 'string') return e.code;
-  // fetch() wraps the socket error: TypeError('fetch failed', { cause: { code } }).
-  return e.cause === undefined ? undefined : errorCode(e.cause);
+/** How far down a `cause` chain a code is looked for; chains may also loop. */
+const MAX_CAUSE_DEPTH = 8;
+
+/** `input[key]`, or undefined when it cannot be read (no object, a throwing getter). */
+function property(input: unknown, key: string): unknown {
+  if (typeof input !== 'object' || input === null) return undefined;
+  try {
+    return (input as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
 }
 
-function errorName(error: unknown): string | undefined {
-  return typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { name?: unknown }).name === 'string'
-    ? (error as { name: string }).name
-    : undefined;
+/** `error[key]` if it is a string; a throwing getter or a Proxy trap reads as absent. */
+function stringProperty(error: unknown, key: 'code' | 'name' | 'message'): string | undefined {
+  const value = property(error, key);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The first `code` down the cause chain: fetch() wraps the socket error as its cause. */
+function errorCode(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let current = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && !seen.has(current); depth++) {
+    const code = stringProperty(current, 'code');
+    if (code !== undefined) return code;
+    seen.add(current);
+    current = property(current, 'cause');
+  }
+  return undefined;
 }
 
 function categoryOfError(error: unknown): ErrorCategory {
@@ -76,56 +97,74 @@ function categoryOfError(error: unknown): ErrorCategory {
     if (NETWORK_CODES.has(code)) return 'network';
     if (AUTH_CODES.has(code)) return 'auth';
   }
-  const name = errorName(error);
+  const name = stringProperty(error, 'name');
   if (name !== undefined && TIMEOUT_NAMES.has(name)) return 'timeout';
   // Proxy agents report a refused CONNECT as a message, e.g. "... 407 Proxy Authentication Required".
-  const message = error instanceof Error ? error.message : '';
-  if (/\b407\b|proxy authentication/i.test(message)) return 'auth';
+  const message = stringProperty(error, 'message') ?? '';
+  if (/\b407\b|proxy authentication/i.test(message.slice(0, 1000))) return 'auth';
   return 'unknown';
+}
+
+/** A status OutcomeSchema accepts: any three-digit integer. */
+function isStatusCode(status: unknown): status is number {
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 999;
 }
 
 function categoryOfStatus(status: number): ErrorCategory | 'ok' {
   if (status === 429) return 'rate_limit';
   if (status === 401 || status === 407) return 'auth';
-  if (status === 403) return 'blocked';
+  // 999: LinkedIn's (and others') answer to a client it has decided is a bot.
+  if (status === 403 || status === 999) return 'blocked';
   if (status === 408 || status === 504 || status === 524) return 'timeout';
-  if (status >= 500) return 'server';
+  if (status >= 500 && status <= 599) return 'server';
+  // 1xx and 600-998: nothing a working proxy and a willing site answer with.
+  if (status < 200 || status >= 600) return 'unknown';
   // Anything else the site answered (2xx, 3xx, 404 …) means the proxy did its job.
   return 'ok';
 }
 
-/** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(
-  value: string | number | undefined,
-  now = Date.now(),
-): number | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value).trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+/**
+ * Retry-After in ms: delta-seconds or an HTTP date, clamped to 0..LIMITS.maxRetryAfterMs
+ * (a date in the past is 0, two days ahead is one day); undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: unknown, now: unknown = Date.now()): number | undefined {
+  let ms: number | undefined;
+  if (typeof value === 'number') {
+    ms = value * 1000;
+  } else if (typeof value === 'string') {
+    const text = value.trim().slice(0, 100);
+    if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+    else {
+      const date = Date.parse(text);
+      const reference = typeof now === 'number' && Number.isFinite(now) ? now : Date.now();
+      ms = date - reference;
+    }
+  }
+  if (ms === undefined || Number.isNaN(ms)) return undefined;
+  return Math.round(Math.min(LIMITS.maxRetryAfterMs, Math.max(0, ms)));
 }
 
 export function classifyOutcome(input: ClassifyInput): ClassifiedOutcome {
-  if (input.error !== undefined && input.error !== null) {
-    return {
-      ok: false,
-      error: categoryOfError(input.error),
-      ...(input.statusCode === undefined ? {} : { statusCode: input.statusCode }),
-    };
+  const statusCode = property(input, 'statusCode');
+  const error = property(input, 'error');
+  const retryAfter = property(input, 'retryAfter');
+  const now = property(input, 'now');
+  const status = isStatusCode(statusCode) ? { statusCode } : {};
+  if (error !== undefined && error !== null) {
+    return { ok: false, error: categoryOfError(error), ...status };
   }
-  if (input.statusCode === undefined) return { ok: true };
-  const category = categoryOfStatus(input.statusCode);
+  // No status and no error is not a success: nothing says the request got an answer.
+  // Status 0 is what browsers and some clients report for a request that never completed.
+  if (statusCode === 0) return { ok: false, error: 'network' };
+  if (!isStatusCode(statusCode)) return { ok: false, error: 'unknown' };
+  const category = categoryOfStatus(statusCode);
   if (category === 'ok') return { ok: true };
   const retryAfterMs =
-    category === 'rate_limit' || input.statusCode === 503
-      ? parseRetryAfter(input.retryAfter, input.now)
-      : undefined;
+    category === 'rate_limit' || statusCode === 503 ? parseRetryAfter(retryAfter, now) : undefined;
   return {
     ok: false,
     error: category,
-    statusCode: input.statusCode,
+    statusCode,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
 }

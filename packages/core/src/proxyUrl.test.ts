@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.js';
-import { parseProxyUrl, proxyIdFromUrl, redactCredentials, redactProxyUrl } from './proxyUrl.js';
+import { parseProxyUrl, proxyIdFromUrl, redactProxyUrl } from './proxyUrl.js';
+import { redactCredentials } from './redaction.js';
 
 describe('parseProxyUrl', () => {
   it('parses every supported protocol with its default port', () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { isWellFormed, LIMITS, utf8Bytes, WELL_FORMED_MESSAGE } from './bounds.js';
 import { ValidationError } from './errors.js';
 
 /**
@@ -52,6 +53,11 @@ function decodeCredential(raw: string, field: string): string {
  * scheme is taken as `http://`. `field` names the input in errors (e.g. `proxies[3].url`).
  */
 export function parseProxyUrl(input: string, field = 'url'): ParsedProxyUrl {
+  if (typeof input !== 'string') fail(field, 'must be a string');
+  // Checked first: a lone surrogate would make encodeURIComponent throw a URIError below.
+  if (!isWellFormed(input)) fail(field, WELL_FORMED_MESSAGE);
+  if (utf8Bytes(input) > LIMITS.maxProxyUrlBytes)
+    fail(field, `must be at most ${LIMITS.maxProxyUrlBytes} bytes`);
   const text = input.trim();
   if (text.length === 0) fail(field, 'is empty');
   if (/\s/.test(text)) fail(field, 'contains whitespace');
@@ -89,9 +95,11 @@ export function parseProxyUrl(input: string, field = 'url'): ParsedProxyUrl {
     const close = hostPort.indexOf(']');
     if (close === -1) fail(`${field}.host`, 'has an unclosed IPv6 bracket');
     const address = hostPort.slice(1, close);
+    // node:net accepts `fe80::1%eth0`, but a zone id names an interface of one machine and
+    // no URL parser or proxy agent takes it.
+    if (address.includes('%')) fail(`${field}.host`, 'IPv6 zone ids (%eth0) are not supported');
     if (!isIPv6(address)) fail(`${field}.host`, 'is not a valid IPv6 address');
-    // Let the WHATWG parser compress the address so equal addresses share one id.
-    host = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+    host = compressIPv6(address, `${field}.host`);
     const after = hostPort.slice(close + 1);
     if (after.length > 0) {
       if (!after.startsWith(':')) fail(field, 'has text after the IPv6 address');
@@ -130,6 +138,15 @@ export function parseProxyUrl(input: string, field = 'url'): ParsedProxyUrl {
   };
 }
 
+/** The WHATWG compressed form, so equal addresses share one id. */
+function compressIPv6(address: string, field: string): string {
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return fail(field, 'is not a valid IPv6 address');
+  }
+}
+
 /** Stable id of a proxy: first 16 hex digits of SHA-256 over the normalised URL. */
 export function proxyIdFromUrl(normalizedUrl: string): string {
   return createHash('sha256').update(normalizedUrl).digest('hex').slice(0, 16);
@@ -149,14 +166,4 @@ export function redactProxyUrl(url: string): string {
     const at = url.lastIndexOf('@');
     return at === -1 ? '(unparseable proxy url)' : `***@${url.slice(at + 1)}`;
   }
-}
-
-/**
- * Mask credentials in free text before it is stored: `scheme://user:pass@host` (a raw '@'
- * in the password included) and scheme-less `user:pass@host`.
- */
-export function redactCredentials(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/]*@/gi, '$1***:***@')
-    .replace(/(^|[\s"'(=,])[^\s"'(=,:/@]+:[^\s/]*@(?=[\w[])/g, '$1***:***@');
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { boundedCount, boundedSeconds, LIMITS, wellFormedString } from './bounds.js';
 import { ValidationError } from './errors.js';
+import { redactCredentials } from './redaction.js';
 
 /**
  * Zod schemas for every public input, and the types inferred from them. Parsing at the
@@ -28,12 +30,8 @@ const poolName = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -');
 
-/** Seconds > 0, fractions allowed; stored as whole milliseconds (at least 1). */
-const positiveSeconds = z.number().finite().positive('must be greater than 0');
-
 const labelValue = z.union([z.string(), z.number().transform(String)]).pipe(
-  z
-    .string()
+  wellFormedString()
     .min(1, 'must not be empty')
     .max(128)
     .regex(/^[^\n\r]*$/, 'must be one line'),
@@ -51,29 +49,29 @@ export const PoolSettingsSchema = z
   .object({
     name: poolName,
     selector: z.enum(SELECTOR_STRATEGIES).default('round-robin'),
-    leaseSeconds: positiveSeconds.default(300),
-    failureThreshold: z.int().min(1).default(3),
+    leaseSeconds: boundedSeconds.default(300),
+    failureThreshold: boundedCount(1).default(3),
     cooldown: z
       .object({
-        baseSeconds: positiveSeconds.default(60),
-        maxSeconds: positiveSeconds.default(1920),
+        baseSeconds: boundedSeconds.default(60),
+        maxSeconds: boundedSeconds.default(1920),
         jitter: z.boolean().default(false),
       })
       .strict()
       .default({ baseSeconds: 60, maxSeconds: 1920, jitter: false }),
     /** Circuit openings in a row after which a proxy is disabled for good; off when absent. */
-    disableAfterOpens: z.int().min(1).optional(),
+    disableAfterOpens: boundedCount(1).optional(),
     /** Live sessions a pool may hold (proxy+session pairs). */
-    maxSessions: z.int().min(1).default(1000),
+    maxSessions: boundedCount(1).default(1000),
     session: z
       .object({
-        maxUsageCount: z.int().min(1).default(50),
-        maxAgeSeconds: positiveSeconds.default(3000),
+        maxUsageCount: boundedCount(1).default(50),
+        maxAgeSeconds: boundedSeconds.default(3000),
       })
       .strict()
       .default({ maxUsageCount: 50, maxAgeSeconds: 3000 }),
     /** Leases of one proxy under one scope at once; no cap when absent. */
-    scopeMaxConcurrency: z.int().min(1).optional(),
+    scopeMaxConcurrency: boundedCount(1).optional(),
     /**
      * Keep exact indexes for the healthiest and lowest-latency selectors (~260 B per proxy).
      * Off: those selectors take the best of a random sample (exact for small pools).
@@ -95,17 +93,19 @@ export type ProxyLabels = Partial<Record<LabelName, string>>;
 
 export const ProxyInputSchema = z
   .object({
-    url: z.string(),
-    maxConcurrency: z.int('must be a whole number').min(1, 'must be at least 1').optional(),
+    url: wellFormedString({ maxBytes: LIMITS.maxProxyUrlBytes }),
+    maxConcurrency: boundedCount(1).optional(),
     labels: ProxyLabelsSchema.default({}),
-    tags: z.array(tag).max(64).default([]),
+    tags: z.array(tag).max(LIMITS.maxTags).default([]),
   })
   .strict();
 export type ProxyInput = z.input<typeof ProxyInputSchema>;
 
-/** One clause: label equalities and tags that must all hold. */
+const filterTags = z.array(tag).max(LIMITS.maxTags).optional();
+
+/** One clause: label equalities and tags that must all hold. Clauses do not nest (depth 1). */
 export const FilterClauseSchema = z
-  .object({ ...labelsShape, tags: z.array(tag).optional() })
+  .object({ ...labelsShape, tags: filterTags })
   .strict()
   .refine(
     (c) => Object.values(c).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0)),
@@ -115,27 +115,30 @@ export const FilterClauseSchema = z
   );
 export type FilterClause = z.input<typeof FilterClauseSchema>;
 
+const clauses = z.array(FilterClauseSchema).max(LIMITS.maxClauses);
+
 export const ProxyFiltersSchema = z
   .object({
     ...labelsShape,
-    tags: z.array(tag).optional(),
-    allOf: z.array(FilterClauseSchema).optional(),
-    anyOf: z.array(FilterClauseSchema).min(1, 'must have at least one clause').optional(),
-    noneOf: z.array(FilterClauseSchema).optional(),
-    exclude: z.array(z.string().regex(/^[0-9a-f]{16}$/, 'must be proxy ids')).optional(),
+    tags: filterTags,
+    allOf: clauses.optional(),
+    anyOf: clauses.min(1, 'must have at least one clause').optional(),
+    noneOf: clauses.optional(),
+    exclude: z
+      .array(z.string().regex(/^[0-9a-f]{16}$/, 'must be proxy ids'))
+      .max(LIMITS.maxExclude)
+      .optional(),
   })
   .strict();
 export type ProxyFilters = z.input<typeof ProxyFiltersSchema>;
 
-export const consumerSchema = z
-  .string()
+export const consumerSchema = wellFormedString()
   .min(1)
   .max(128)
   .regex(/^[^\n\r]*$/, 'must be one line');
 
 /** A scope is usually a domain: blocks and rate limits under it rest a proxy for it alone. */
-export const scopeSchema = z
-  .string()
+export const scopeSchema = wellFormedString()
   .min(1)
   .max(253)
   .regex(/^[^\s{}|]+$/, 'must have no spaces, braces or |');
@@ -148,14 +151,14 @@ export const AcquireOptionsSchema = z
   .object({
     pool: poolName,
     consumer: consumerSchema.default('default'),
-    durationSeconds: positiveSeconds.optional(),
+    durationSeconds: boundedSeconds.optional(),
     selector: z.enum(SELECTOR_STRATEGIES).optional(),
     filters: ProxyFiltersSchema.optional(),
     /** true: lease a usable session with its proxy (or start one); { id }: resume that one. */
     session: z.union([z.literal(true), z.object({ id: sessionIdSchema }).strict()]).optional(),
     scope: scopeSchema.optional(),
     /** Wait up to this long for capacity instead of returning null at once. */
-    waitMs: z.number().finite().min(0).max(3_600_000).optional(),
+    waitMs: z.number().finite().min(0).max(LIMITS.maxWaitMs).optional(),
   })
   .strict();
 export type AcquireOptions = z.input<typeof AcquireOptionsSchema>;
@@ -173,8 +176,8 @@ export const ERROR_CATEGORIES = [
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
 const latencyMs = z.number().finite().min(0).max(3_600_000);
-/** Opaque session blob (cookies); capped so one bad caller cannot bloat Redis. */
-const sessionData = z.string().max(64 * 1024);
+/** Opaque session blob (cookies); capped in bytes so one bad caller cannot bloat Redis. */
+const sessionData = wellFormedString({ maxBytes: LIMITS.maxSessionDataBytes });
 
 export const OutcomeSchema = z.discriminatedUnion('ok', [
   z
@@ -188,9 +191,10 @@ export const OutcomeSchema = z.discriminatedUnion('ok', [
     .object({
       ok: z.literal(false),
       error: z.enum(ERROR_CATEGORIES),
-      statusCode: z.int().min(100).max(599).optional(),
-      retryAfterMs: z.number().finite().min(0).max(86_400_000).optional(),
-      message: z.string().max(1000).optional(),
+      // Any three-digit code: sites answer with non-standard ones (LinkedIn's 999).
+      statusCode: z.int().min(100).max(999).optional(),
+      retryAfterMs: z.number().finite().min(0).max(LIMITS.maxRetryAfterMs).optional(),
+      message: wellFormedString().max(1000).optional(),
       latencyMs: latencyMs.optional(),
       sessionData: sessionData.optional(),
     })
@@ -212,17 +216,17 @@ export type ErrorLogQuery = z.input<typeof ErrorLogQuerySchema>;
 
 export const RetryOptionsSchema = z
   .object({
-    maxAttempts: z.int().min(1).default(5),
-    backoffSeconds: z.number().finite().min(0).default(0.25),
-    backoffMultiplier: z.number().finite().min(1).default(2),
-    maxBackoffSeconds: z.number().finite().min(0).default(2),
+    maxAttempts: boundedCount(1, 1000).default(5),
+    backoffSeconds: z.number().finite().min(0).max(3600).default(0.25),
+    backoffMultiplier: z.number().finite().min(1).max(100).default(2),
+    maxBackoffSeconds: z.number().finite().min(0).max(3600).default(2),
   })
   .strict();
 export type RetryOptions = z.input<typeof RetryOptionsSchema>;
 
 export const ListProxiesOptionsSchema = z
   .object({
-    offset: z.int().min(0).default(0),
+    offset: z.int().min(0).max(1_000_000_000).default(0),
     limit: z.int().min(1).max(10_000).default(1000),
     includeCredentials: z.boolean().default(false),
   })
@@ -231,7 +235,18 @@ export type ListProxiesOptions = z.input<typeof ListProxiesOptionsSchema>;
 
 export const poolNameSchema = poolName;
 export const proxyIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be a 16-digit hex proxy id');
-export const extendSecondsSchema = positiveSeconds;
+export const extendSecondsSchema = boundedSeconds;
+
+/** A lease id as callers hand it back (the client makes them; any well-formed id is looked up). */
+export const leaseIdSchema = wellFormedString().min(1).max(128);
+
+/** Why a person or tool changed a proxy's or session's status; it lands in the error log. */
+export const transitionReasonSchema = wellFormedString()
+  .min(1)
+  .max(200)
+  .regex(/^[^\n\r]*$/, 'must be one line')
+  // Reasons end up in the error log: credentials pasted into one are masked.
+  .transform((reason) => redactCredentials(reason));
 
 /** Parse with a schema; turn zod issues into one ValidationError naming each field. */
 export function parseInput<S extends z.ZodType>(

@@ -1,18 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
 import { redactConnectionUrl, redactCredentials } from './redaction.js';
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'trace', destination }) };
-}
+import { capturedLogger } from './testSupport.js';
 
 describe('credential redaction', () => {
   it('masks the userinfo of any URL, with raw @ in the password too', () => {
@@ -39,7 +27,7 @@ describe('credential redaction', () => {
   });
 
   it('keeps every secret out of the log lines, whatever the shape', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = capturedLogger();
     const lease = {
       id: 'l1',
       proxy: {

@@ -1,5 +1,5 @@
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
-import { redactCredentials } from './redaction.js';
+import { CENSOR, redactLogLine } from './redaction.js';
 
 export type { Logger } from 'pino';
 
@@ -28,15 +28,15 @@ const SECRET_PATHS = [
 
 /**
  * A pino logger whose every line is scrubbed of credentials: known secret fields are
- * censored, and as a last line of defence any `scheme://user:password@` or `password=` in
- * the serialised line (error messages, outcome messages, stack traces) is masked.
+ * censored, and as a last line of defence every string in the serialised line (error
+ * messages, outcome messages, stack traces) goes through core's `redactCredentials`.
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const config: LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: 'leasehold-worker', pid: process.pid },
-    redact: { paths: SECRET_PATHS, censor: '[redacted]' },
-    hooks: { streamWrite: redactCredentials },
+    redact: { paths: SECRET_PATHS, censor: CENSOR },
+    hooks: { streamWrite: redactLogLine },
   };
   return pino(config, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }

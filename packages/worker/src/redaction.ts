@@ -1,23 +1,13 @@
-import { redactProxyUrl } from '@leasehold/core';
+import { redactCredentials, redactProxyUrl } from '@leasehold/core';
 
 /**
- * Credential scrubbing for everything the worker prints. Proxy URLs, REDIS_URL and
+ * Credential scrubbing for everything the worker prints or stores. Proxy URLs, REDIS_URL and
  * DATABASE_URL all carry passwords in the `scheme://user:password@host` form, and error
  * messages from drivers or from scrapers (an outcome `message`) may quote them verbatim.
+ * The patterns live in core (`redactCredentials`), shared with the client.
  */
 
 const MASK = '***';
-
-// `scheme://userinfo@`: userinfo runs to the LAST '@' before a delimiter, because proxy
-// passwords often contain a raw '@'. JSON quotes and whitespace end a URL inside a log line.
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s"'<>/]*@/gi;
-// libpq key=value strings and URL query parameters: password=..., sslpassword=..., pass=...
-const PASSWORD_PARAM = /\b((?:ssl)?pass(?:word)?)=[^\s"'&;]*/gi;
-
-/** `text` with the credentials of every URL and `password=` parameter in it masked. */
-export function redactCredentials(text: string): string {
-  return text.replace(URL_USERINFO, `$1${MASK}:${MASK}@`).replace(PASSWORD_PARAM, `$1=${MASK}`);
-}
 
 /** A Redis or PostgreSQL URL fit for a log line: scheme, host, port and path only. */
 export function redactConnectionUrl(url: string): string {
@@ -30,5 +20,40 @@ export function redactConnectionUrl(url: string): string {
   }
 }
 
-/** A proxy URL fit for a log line (the same masking the client uses). */
-export { redactProxyUrl };
+/** The text redactor and the proxy URL masking the client uses. */
+export { redactCredentials, redactProxyUrl };
+
+/**
+ * A serialised log line with credentials masked. A JSON line is parsed and each string in it
+ * redacted, so a password holding a quote (written `\"` in JSON) is seen as the caller wrote
+ * it; anything else is redacted as text.
+ */
+export function redactLogLine(line: string): string {
+  const trimmed = line.trimEnd();
+  if (trimmed.startsWith('{')) {
+    try {
+      const redacted = JSON.stringify(redactStrings(JSON.parse(trimmed)));
+      return line.endsWith('\n') ? `${redacted}\n` : redacted;
+    } catch {
+      // Not JSON after all: fall through to the text redactor.
+    }
+  }
+  return redactCredentials(line);
+}
+
+// A field named like a secret is censored whole at any depth (pino's paths stop at three),
+// with pino's censor so both read alike.
+export const CENSOR = '[redacted]';
+const SECRET_KEY = /pass(?:word|wd)?$|secret|authorization|^token$|api_?key/i;
+
+function redactStrings(value: unknown): unknown {
+  if (typeof value === 'string') return redactCredentials(value);
+  if (Array.isArray(value)) return value.map(redactStrings);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value))
+      out[key] = typeof inner === 'string' && SECRET_KEY.test(key) ? CENSOR : redactStrings(inner);
+    return out;
+  }
+  return value;
+}

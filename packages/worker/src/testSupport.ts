@@ -3,11 +3,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { KeySchema } from '@leasehold/core';
 import type { RedisClient, RedisTarget, TargetContext } from '@leasehold/testing';
 import type { Queue } from 'bullmq';
 import pg from 'pg';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { WorkerOptions } from './options.js';
 import { startWorker, type WorkerHandle } from './worker.js';
 
@@ -28,6 +30,18 @@ export async function waitFor<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+/** A worker logger whose serialised lines (after redaction) are collected in `lines`. */
+export function capturedLogger(level: LogLevel = 'trace'): { lines: string[]; logger: Logger } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level, destination }) };
 }
 
 // ---- PostgreSQL ----------------------------------------------------------------------
