@@ -22,20 +22,23 @@
     ARGV[1] key prefix of the pool, e.g. "lh:{latam}:"
     ARGV[2] lease id (unique, chosen by the client)
     ARGV[3] consumer
-    ARGV[4] lease duration in ms, or '' for the pool's leaseMs
+    ARGV[4] lease duration in ms (at most 30 days), or '' for the pool's leaseMs
     ARGV[5] selector, or '' for the pool's default
-    ARGV[6] compiled filter JSON (see includes/pickProxy), or '' for none
+    ARGV[6] compiled filter JSON, then optionally '\n' and the comma-separated excluded proxy
+            ids (see includes/pickProxy), or '' for none
     ARGV[7] how many expired leases / due cooldowns to process first, at most
     ARGV[8] '1' to append pool stats to the reply
     ARGV[9] scope (e.g. a domain), or ''
     ARGV[10] session mode: '' none, 'new' any usable session (or a new one), 'resume'
     ARGV[11] session id: for 'new' the id a created session gets; for 'resume' the one to resume
-    ARGV[12] random number in [0, 1) for weighted-random
+    ARGV[12] random number in [0, 1): weighted-random's draw, and ties between equal scores
 
   Output:
     { -1 } the pool does not exist
     { -6 } the session to resume does not exist
     { -7, reason } the session to resume is disabled
+    { -9, field } the lease duration (ARGV[4], or the pool's leaseSeconds) is out of range;
+                  checked before anything is written
     { 0, stats } no proxy (or no session) is available now
     { 1, stats, leaseId, proxyId, fencingToken, acquiredAt, expiresAt, leasedProxy,
       { sessionId, sessionData } or {} }
@@ -58,6 +61,10 @@ end
 local leaseId, consumer = ARGV[2], ARGV[3]
 local wantStats = ARGV[8] == '1'
 local batch = tonumber(ARGV[7])
+local durationMs = ARGV[4] ~= '' and tonumber(ARGV[4]) or settings.leaseMs
+if not durationInRange(durationMs) then
+  return { -9, ARGV[4] ~= '' and 'durationSeconds' or 'leaseSeconds' }
+end
 reclaimExpired(ctx, batch)
 recoverDueCooldowns(ctx, batch)
 
@@ -71,20 +78,23 @@ local selector = ARGV[5] ~= '' and ARGV[5] or settings.selector
 local INDEX_OF_SELECTOR = { ['first-available'] = 1, ['round-robin'] = 2, ['least-used'] = 3,
   healthiest = 4, ['lowest-latency'] = 5 }
 
+local random = tonumber(ARGV[12]) or 0
+
 local function pickBySelector()
   local byHealth = settings.healthIndexes and ctx.available[4] or nil
   if selector == 'weighted-random' then
-    local sampled = pickWeightedRandom(ctx.prefix, ctx.available[1], byHealth, filter,
-      tonumber(ARGV[12]) or 0)
+    local sampled = pickWeightedRandom(ctx.prefix, ctx.available[1], byHealth, filter, random)
     -- An empty sample (a sparse filter) falls back to an exact search.
-    return sampled or pickProxy(ctx.prefix, byHealth or ctx.available[2], filter, false)
+    return sampled or pickProxy(ctx.prefix, byHealth or ctx.available[2], filter, false, random)
   end
   local index = INDEX_OF_SELECTOR[selector] or 2
   if index >= 4 and not settings.healthIndexes then
-    return pickBestOfSample(ctx.prefix, ctx.available[1], filter, index == 5)
-      or pickProxy(ctx.prefix, ctx.available[2], filter, true)
+    return pickBestOfSample(ctx.prefix, ctx.available[1], filter, index == 5, random)
+      or pickProxy(ctx.prefix, ctx.available[2], filter, true, random)
   end
-  return pickProxy(ctx.prefix, ctx.available[index], filter, index == 2 or index == 3)
+  -- Health and latency scores tie often (a fresh pool): ties are broken at random.
+  return pickProxy(ctx.prefix, ctx.available[index], filter, index == 2 or index == 3, random,
+    index >= 4)
 end
 
 local proxyId, sessionId = nil, nil
@@ -108,11 +118,15 @@ if ARGV[10] == 'resume' then
   proxyId = f[2]
 elseif ARGV[10] == 'new' then
   pruneSessions(ctx, batch)
-  sessionId, proxyId = pickIdleSession(ctx, filter)
-  if not sessionId then
-    if rcall('ZCARD', ctx.sessions) >= settings.maxSessions then
+  local nextRank
+  sessionId, proxyId, nextRank = pickIdleSession(ctx, filter, 0, false)
+  if not sessionId and rcall('ZCARD', ctx.sessions) >= settings.maxSessions then
+    -- Full: no new session may be made, so any usable idle session must be found.
+    sessionId, proxyId = pickIdleSession(ctx, filter, nextRank, true)
+    if not sessionId then
       return { 0, poolStatsIf(ctx, wantStats) }
     end
+  elseif not sessionId then
     proxyId = pickBySelector()
     if proxyId then
       sessionId = ARGV[11]
@@ -126,7 +140,6 @@ if not proxyId then
   return { 0, poolStatsIf(ctx, wantStats) }
 end
 
-local durationMs = ARGV[4] ~= '' and tonumber(ARGV[4]) or settings.leaseMs
 local token, expiresAt = takeLease(ctx, { id = leaseId, proxyId = proxyId, consumer = consumer,
   durationMs = durationMs, scope = scope and ARGV[9], sessionId = sessionId })
 local session = {}

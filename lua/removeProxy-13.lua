@@ -47,11 +47,8 @@ if activeLeases > 0 then
   return { -5, activeLeases }
 end
 
-local sessionsKey = ctx.prefix .. 'proxySessions:' .. proxyId
-for _, sessionId in ipairs(rcall('SMEMBERS', sessionsKey)) do
-  disableSession(ctx, sessionId, 'proxy_removed')
-end
-rcall('DEL', sessionsKey)
+disableSessionsOf(ctx, proxyId, 'proxy_removed')
+rcall('DEL', ctx.prefix .. 'proxySessions:' .. proxyId)
 dropLabelMemberships(ctx.prefix, key, proxyId)
 rcall('ZREM', ctx.unavailable, proxyId)
 rcall('ZREM', ctx.cooldowns, proxyId)

@@ -2,8 +2,10 @@
 
 -- Tell waiting acquirers (acquireProxy with waitMs) that a unit of capacity appeared. The
 -- channel shares the pool's hash tag; each message wakes one waiter per client process.
+-- Sharded pub/sub (Redis 7): on a cluster the message stays on the shard that owns the
+-- pool's slot instead of being broadcast over the cluster bus to every node.
 local function notifyCapacity(ctx)
-  rcall('PUBLISH', ctx.prefix .. 'capacity', '1')
+  rcall('SPUBLISH', ctx.prefix .. 'capacity', '1')
 end
 
 -- Keep the proxy's entry in the cooldowns index at its next due time: the end of an open

@@ -18,11 +18,13 @@ local function scopeKey(ctx, scope, what)
   return ctx.prefix .. 'scope:' .. scope .. ':' .. what
 end
 
--- Keep a scope's keys alive while they matter, then let them expire by themselves.
-local function touchScopeKey(ctx, key, untilMs)
+-- Keep a key a lease (or a rest) needs alive until `untilMs` and a grace period after, then
+-- let it expire by itself: scope keys, and a session's record under a lease. A missing key
+-- is left missing.
+local function keepKeyAlive(ctx, key, untilMs)
   local ttl = rcall('PTTL', key)
-  local wanted = untilMs - ctx.now + SCOPE_KEY_GRACE_MS
-  if ttl < wanted then
+  local wanted = boundedMs(untilMs - ctx.now) + SCOPE_KEY_GRACE_MS
+  if ttl ~= -2 and ttl < wanted then
     rcall('PEXPIRE', key, wanted)
   end
 end
@@ -57,26 +59,46 @@ local function takeLease(ctx, lease)
   if lease.scope then
     local loadKey = scopeKey(ctx, lease.scope, 'load')
     rcall('HINCRBY', loadKey, lease.proxyId, 1)
-    touchScopeKey(ctx, loadKey, expiresAt)
+    keepKeyAlive(ctx, loadKey, expiresAt)
   end
   if lease.sessionId then
-    rcall('HSET', sessionKey(ctx, lease.sessionId), 'leaseId', lease.id, 'lastUsedAt', ctx.now)
+    local key = sessionKey(ctx, lease.sessionId)
+    rcall('HSET', key, 'leaseId', lease.id, 'lastUsedAt', ctx.now)
+    keepKeyAlive(ctx, key, expiresAt)
     rcall('ZREM', ctx.idleSessions, lease.sessionId)
   end
   rcall('ZADD', ctx.deadlines, expiresAt, leaseMember(lease.proxyId, lease.id))
   return token, expiresAt
 end
 
--- The record of a lease, or nil. Fields: id, proxyId, consumer, acquiredAt, scope, sessionId.
+-- The record of a lease, or nil. Fields: id, proxyId, consumer, acquiredAt, token (its
+-- fencing token), scope, sessionId.
 local function readLease(ctx, leaseId, proxyId)
   local packed = rcall('HGET', ctx.leases, leaseId)
   if not packed then
     return nil
   end
-  local a, _, scope, sessionId, consumer = string.match(packed,
+  local a, token, scope, sessionId, consumer = string.match(packed,
     '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
   return { id = leaseId, proxyId = proxyId, consumer = consumer, acquiredAt = tonumber(a),
-    scope = scope ~= '' and scope or nil, sessionId = sessionId ~= '' and sessionId or nil }
+    token = tonumber(token), scope = scope ~= '' and scope or nil,
+    sessionId = sessionId ~= '' and sessionId or nil }
+end
+
+-- The session bound to a proxy that holds this lease, or nil: for a lease whose record is
+-- gone. A proxy has few sessions; they are walked SSCAN_COUNT at a time all the same.
+local function sessionOfLease(ctx, proxyId, leaseId)
+  local setKey, cursor = ctx.prefix .. 'proxySessions:' .. proxyId, '0'
+  repeat
+    local reply = rcall('SSCAN', setKey, cursor, 'COUNT', SSCAN_COUNT)
+    cursor = reply[1]
+    for _, candidate in ipairs(reply[2]) do
+      if rcall('HGET', sessionKey(ctx, candidate), 'leaseId') == leaseId then
+        return candidate
+      end
+    end
+  until cursor == '0'
+  return nil
 end
 
 -- End a lease (released or expired): give its capacity back exactly once. The caller has
@@ -94,11 +116,7 @@ local function endLease(ctx, proxyId, leaseId, lease, p)
   if not lease then
     -- The lease record is gone (reclaimed long after its deadline): find its session, if
     -- any, among the few bound to the proxy.
-    for _, candidate in ipairs(rcall('SMEMBERS', ctx.prefix .. 'proxySessions:' .. proxyId)) do
-      if rcall('HGET', sessionKey(ctx, candidate), 'leaseId') == leaseId then
-        sessionId = candidate
-      end
-    end
+    sessionId = sessionOfLease(ctx, proxyId, leaseId)
   end
   if sessionId then
     local key = sessionKey(ctx, sessionId)

@@ -9,7 +9,7 @@
 -- Rest a proxy after a rate limit (or a block under a scope): for the lease's scope only
 -- when it has one, otherwise for everyone (on the proxy's record `p`).
 local function restProxy(ctx, lease, ms, p)
-  local untilMs = ctx.now + ms
+  local untilMs = ctx.now + boundedMs(ms)
   if lease.scope then
     local restKey = scopeKey(ctx, lease.scope, 'rest')
     local current = tonumber(rcall('ZSCORE', restKey, lease.proxyId)) or 0
@@ -17,7 +17,7 @@ local function restProxy(ctx, lease, ms, p)
       rcall('ZADD', restKey, untilMs, lease.proxyId)
     end
     rcall('ZREMRANGEBYSCORE', restKey, '-inf', ctx.now)
-    touchScopeKey(ctx, restKey, untilMs)
+    keepKeyAlive(ctx, restKey, untilMs)
     return
   end
   if untilMs > (tonumber(p.rateLimitedUntil) or 0) then
@@ -55,6 +55,24 @@ local function applySessionOutcome(ctx, lease, o)
   end
 end
 
+-- Whether this lease's outcome may move the proxy's circuit (resilience4j's verdicts). Every
+-- outcome counts in health; only these move the circuit:
+--   half-open: the probe lease alone (a straggler must not reopen or close it meanwhile);
+--   open:      none (every lease out was granted before the opening);
+--   closed:    a lease granted after the last opening (fencing token above the pool sequence
+--              recorded at that opening), not a straggler from before it.
+-- A lease whose record is gone has no known token and counts as a straggler.
+local function movesCircuit(lease, p)
+  local circuit = p.circuit or 'closed'
+  if circuit == 'half-open' then
+    return p.probeLeaseId == lease.id
+  end
+  if circuit == 'open' then
+    return false
+  end
+  return (lease.token or 0) > (tonumber(p.circuitOpenedSeq) or -1)
+end
+
 -- `p`: the proxy's record (nil if the proxy is gone). `reindexLater`: the caller saves and
 -- re-indexes it itself (release does, in endLease), so the write and the index updates
 -- happen once.
@@ -84,16 +102,19 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
   end
 
   if p then
+    local decides = movesCircuit(lease, p)
     setProxyField(p, 'requests', (tonumber(p.requests) or 0) + 1)
     if o.ok then
       setProxyField(p, 'successes', (tonumber(p.successes) or 0) + 1)
       setProxyField(p, 'lastSuccessAt', ctx.now)
-      setProxyField(p, 'consecutiveFailures', 0)
       setProxyField(p, 'rateLimitStreak', 0)
-      if p.circuit == 'half-open' or p.circuit == 'open' then
-        syncProxy(p)
-        resetCircuit(ctx, lease.proxyId, 'probe_succeeded')
-        syncProxy(p)
+      if decides then
+        setProxyField(p, 'consecutiveFailures', 0)
+        if p.circuit == 'half-open' then
+          syncProxy(p)
+          resetCircuit(ctx, lease.proxyId, 'probe_succeeded')
+          syncProxy(p)
+        end
       end
     elseif o.category == 'rate_limit' then
       -- A cooldown, not a failure: the circuit's failure count is left alone.
@@ -108,7 +129,7 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
       if lease.scope and o.category == 'blocked' then
         -- Blocked by one site: rest for that site, keep serving the others.
         restProxy(ctx, lease, o.retryAfterMs or cooldownMs(settings, 0, o.random), p)
-      else
+      elseif decides then
         local failures = (tonumber(p.consecutiveFailures) or 0) + 1
         setProxyField(p, 'consecutiveFailures', failures)
         local circuit = p.circuit or 'closed'
@@ -136,7 +157,10 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
   end
 end
 
--- Decode the outcome ARGV block written by the TypeScript client (see releaseLease-12.lua).
+-- An hour, as the client's outcome schema: larger latencies would overflow HINCRBY's integers.
+local MAX_LATENCY_MS = 3600000
+
+-- Decode the outcome ARGV block written by the TypeScript client (see releaseLease-13.lua).
 local function readOutcome(argv, first)
   if argv[first] == '' then
     return nil
@@ -152,9 +176,10 @@ local function readOutcome(argv, first)
     ok = argv[first] == '1',
     category = optional(1),
     statusCode = optional(2),
-    retryAfterMs = tonumber(optional(3)),
+    -- Clamped, not refused: an outcome must never stop a release (the client bounds both).
+    retryAfterMs = optional(3) and boundedMs(optional(3)),
     message = optional(4),
-    latencyMs = tonumber(optional(5)),
+    latencyMs = optional(5) and math.max(0, math.min(tonumber(optional(5)) or 0, MAX_LATENCY_MS)),
     -- Sent as '=' .. data when present, so an empty blob can clear the session's data.
     sessionData = argv[first + 6] ~= '' and string.sub(argv[first + 6], 2) or nil,
     random = tonumber(argv[first + 7]) or 0,

@@ -6,8 +6,9 @@
 --   all     = { {fieldIndex, value}, ... }                 every condition holds
 --   any     = { clause, ... }                              at least one clause holds
 --   none    = { clause, ... }                              no clause holds
---   exclude = { proxyId, ... }
 --   drive   = { 'label:country:AR', ... }                  sets that contain every match
+-- The acquire's filter argument is that JSON, optionally followed by a newline and the
+-- comma-separated ids of `exclude`: only the JSON is cached (see decodeFilter).
 -- plus, when the acquire has a scope: scopeRestKey / scopeLoadKey / scopeCap / now, so a
 -- proxy resting (or at its cap) for that scope is passed over.
 --
@@ -22,6 +23,8 @@
 -- LRU / least load, O(sample)); first-available stays exact.
 -- Whatever the path, when the cheap steps find nothing the search finishes exhaustively
 -- over the smaller of the drive set and the rest of the index, so a match is never missed.
+-- No step unpacks an unbounded list: sets are walked with SSCAN and ZMSCORE/HMGET take at
+-- most CHUNK arguments a call (Lua's unpack fails near 8,000).
 
 -- A drive set this small is searched exactly (every member scored); a larger one is sampled
 -- or walked. Exact costs ~0.6 µs a member: at 256 a 10 % filter on a 2,000-proxy pool took
@@ -32,6 +35,23 @@ local SCAN_BUDGET = 1024
 -- Eight, not more: sampling and scoring cost grows with it (~0.6 µs a candidate), and the
 -- best of eight random matches is on average among the oldest ~11% for round-robin.
 local SAMPLE_SIZE = 8
+local CHUNK = 500
+
+-- `cmd key items...` for any number of items, CHUNK a call; the replies concatenated.
+local function callChunked(cmd, key, items)
+  local n = #items
+  if n <= CHUNK then
+    return rcall(cmd, key, unpack(items))
+  end
+  local out = {}
+  for first = 1, n, CHUNK do
+    local reply = rcall(cmd, key, unpack(items, first, math.min(first + CHUNK - 1, n)))
+    for i = 1, #reply do
+      out[first + i - 1] = reply[i]
+    end
+  end
+  return out
+end
 
 -- Up to SAMPLE_SIZE distinct random members of a set. A negative count draws with
 -- replacement, which Redis does without building a temporary set (half the cost of a
@@ -73,7 +93,7 @@ local function proxyMatches(prefix, proxyId, filter)
   if #filter.fields == 0 then
     return true
   end
-  local values = rcall('HMGET', prefix .. 'proxy:' .. proxyId, unpack(filter.fields))
+  local values = callChunked('HMGET', prefix .. 'proxy:' .. proxyId, filter.fields)
   if not clauseHolds(values, filter.all) then
     return false
   end
@@ -97,21 +117,25 @@ local function proxyMatches(prefix, proxyId, filter)
   return true
 end
 
--- Best (lowest-scored, then lowest id) available candidate that matches the filter: one
--- ZMSCORE for all candidates, then the filter is checked best-first, so usually only once.
+-- Best (lowest-scored) available candidate that matches the filter: one ZMSCORE for all
+-- candidates, then the filter is checked best-first, so usually only once. Equal scores
+-- are broken at random (`random` in [0, 1) rotates which candidate counts as first), so a
+-- pool of equal proxies is not always served by its lowest id.
 -- A sample of a few: take the best, and look further only if it fails the filter (no sort,
 -- no comparator calls). A whole drive set (up to DRIVE_SET_LIMIT): sort once, so a filter
 -- that most of the set fails still costs O(n log n).
-local function pickBest(prefix, indexKey, candidates, filter)
+local function pickBest(prefix, indexKey, candidates, filter, random)
   local n = #candidates
   if n == 0 then
     return nil
   end
-  local raw = rcall('ZMSCORE', indexKey, unpack(candidates))
-  local scores = {}
+  local raw = callChunked('ZMSCORE', indexKey, candidates)
+  local scores, rank = {}, {}
+  local offset = math.floor((random or 0) * n)
   for i = 1, n do
     -- A candidate without a score is not available and never picked.
     scores[i] = raw[i] and tonumber(raw[i]) or false
+    rank[i] = (i - 1 - offset) % n
   end
   if n > 2 * SAMPLE_SIZE then
     local order = {}
@@ -121,7 +145,7 @@ local function pickBest(prefix, indexKey, candidates, filter)
       end
     end
     table.sort(order, function(a, b)
-      return scores[a] < scores[b] or (scores[a] == scores[b] and candidates[a] < candidates[b])
+      return scores[a] < scores[b] or (scores[a] == scores[b] and rank[a] < rank[b])
     end)
     for _, i in ipairs(order) do
       if proxyMatches(prefix, candidates[i], filter) then
@@ -135,7 +159,7 @@ local function pickBest(prefix, indexKey, candidates, filter)
     for i = 1, n do
       local score = scores[i]
       if score and (best == nil or score < scores[best]
-          or (score == scores[best] and candidates[i] < candidates[best])) then
+          or (score == scores[best] and rank[i] < rank[best])) then
         best = i
       end
     end
@@ -148,6 +172,46 @@ local function pickBest(prefix, indexKey, candidates, filter)
     scores[best] = false
   end
   return nil
+end
+
+-- The best available match among every member of a set, of any size: walked with SSCAN,
+-- CHUNK at a time, keeping the best match so far (a candidate is checked against the filter
+-- only when it would beat it). For the rare search that must be exhaustive.
+-- Under a scope, the members resting or at the scope's cap are found for the whole chunk
+-- with one call each, not two calls a member: a miss over 10,000 capped matches is ~40 calls.
+local function scopeBlocked(filter, members)
+  local blocked = {}
+  if not filter.scopeRestKey then
+    return blocked
+  end
+  local rests = callChunked('ZMSCORE', filter.scopeRestKey, members)
+  local loads = filter.scopeCap > 0 and callChunked('HMGET', filter.scopeLoadKey, members) or {}
+  for i = 1, #members do
+    blocked[i] = (rests[i] and tonumber(rests[i]) > filter.now)
+      or (loads[i] and tonumber(loads[i]) >= filter.scopeCap) or false
+  end
+  return blocked
+end
+
+local function pickBestInSet(prefix, indexKey, setKey, filter)
+  local cursor, best, bestScore = '0', nil, nil
+  repeat
+    local reply = rcall('SSCAN', setKey, cursor, 'COUNT', CHUNK)
+    cursor = reply[1]
+    local members = reply[2]
+    if #members > 0 then
+      local scores = callChunked('ZMSCORE', indexKey, members)
+      local blocked = scopeBlocked(filter, members)
+      for i, proxyId in ipairs(members) do
+        local score = scores[i] and tonumber(scores[i])
+        if score and not blocked[i] and (bestScore == nil or score < bestScore)
+            and proxyMatches(prefix, proxyId, filter) then
+          best, bestScore = proxyId, score
+        end
+      end
+    end
+  until cursor == '0'
+  return best
 end
 
 -- Walk the index from position `start`, at most `budget` candidates; returns id, next position.
@@ -168,41 +232,64 @@ local function scanIndex(prefix, indexKey, filter, start, budget)
   return nil, start
 end
 
-local EMPTY_FILTER_JSON = '{"fields":[],"all":[],"any":[],"none":[],"exclude":[],"drive":[]}'
+local EMPTY_FILTER_JSON = '{"fields":[],"all":[],"any":[],"none":[],"drive":[]}'
 
 -- Decoded filters by their JSON: a fleet sends the same few filters over and over, and a
--- decode costs ~1.8 µs. Pure functions of the string, so keeping them between calls is safe;
--- the table is emptied when it reaches FILTER_CACHE_SIZE entries.
+-- decode costs ~1.8 µs. Pure functions of the string, so keeping them between calls is safe.
+-- This memory is Lua's, invisible to maxmemory: the cache is bounded by entries and by the
+-- bytes of its keys (emptied when either is reached), a filter larger than
+-- FILTER_CACHE_MAX_ENTRY_BYTES is never kept, and `exclude` lists (which differ per call)
+-- are not part of the key.
 local FILTER_CACHE_SIZE = 256
-local filterCache, filterCacheCount = {}, 0
+local FILTER_CACHE_BYTES = 262144
+local FILTER_CACHE_MAX_ENTRY_BYTES = 8192
+local filterCache, filterCacheCount, filterCacheBytes = {}, 0, 0
+local NO_EXCLUSIONS = {}
 
 local function decodeFilter(filterJson)
   local filter = filterCache[filterJson]
   if filter == nil then
     filter = cjson.decode(filterJson)
-    filter.excluded = {}
-    for _, proxyId in ipairs(filter.exclude) do
-      filter.excluded[proxyId] = true
+    filter.excluded = NO_EXCLUSIONS
+    local size = #filterJson
+    if size <= FILTER_CACHE_MAX_ENTRY_BYTES then
+      if filterCacheCount >= FILTER_CACHE_SIZE or filterCacheBytes + size > FILTER_CACHE_BYTES then
+        filterCache, filterCacheCount, filterCacheBytes = {}, 0, 0
+      end
+      filterCache[filterJson] = filter
+      filterCacheCount = filterCacheCount + 1
+      filterCacheBytes = filterCacheBytes + size
     end
-    if filterCacheCount >= FILTER_CACHE_SIZE then
-      filterCache, filterCacheCount = {}, 0
-    end
-    filterCache[filterJson] = filter
-    filterCacheCount = filterCacheCount + 1
   end
   return filter
 end
 
--- scope = { restKey, loadKey, cap, now } or nil. A filter with a scope is a fresh table
--- over the cached one (the scope's keys and time change per call).
-local function compileFilter(filterJson, scope)
-  if filterJson == '' and scope == nil then
+-- filterArg = '' | json | json .. '\n' .. comma-separated excluded proxy ids.
+-- scope = { restKey, loadKey, cap, now } or nil. The per-call parts (exclusions, the scope's
+-- keys and time) live in a fresh table over the cached one.
+local function compileFilter(filterArg, scope)
+  if filterArg == '' and scope == nil then
     return nil
   end
-  local filter = decodeFilter(filterJson ~= '' and filterJson or EMPTY_FILTER_JSON)
+  local json, excludeList = filterArg, nil
+  local newline = string.find(filterArg, '\n', 1, true)
+  if newline then
+    json, excludeList = string.sub(filterArg, 1, newline - 1), string.sub(filterArg, newline + 1)
+  end
+  local filter = decodeFilter(json ~= '' and json or EMPTY_FILTER_JSON)
+  if excludeList == nil and scope == nil then
+    return filter
+  end
+  filter = setmetatable({}, { __index = filter })
+  if excludeList and excludeList ~= '' then
+    filter.excluded = {}
+    for proxyId in string.gmatch(excludeList, '[^,]+') do
+      filter.excluded[proxyId] = true
+    end
+  end
   if scope then
-    filter = setmetatable({ scopeRestKey = scope.restKey, scopeLoadKey = scope.loadKey,
-      scopeCap = scope.cap, now = scope.now }, { __index = filter })
+    filter.scopeRestKey, filter.scopeLoadKey = scope.restKey, scope.loadKey
+    filter.scopeCap, filter.now = scope.cap, scope.now
   end
   return filter
 end
@@ -230,7 +317,7 @@ local function sampleAvailable(prefix, availableKey, filter)
   if driveKey then
     candidates = randomMembers(driveKey)
     if #candidates > 0 then
-      local present = rcall('ZMSCORE', availableKey, unpack(candidates))
+      local present = callChunked('ZMSCORE', availableKey, candidates)
       local available = {}
       for i, proxyId in ipairs(candidates) do
         if present[i] then
@@ -262,7 +349,7 @@ local function healthScoresOf(prefix, byHealthKey, candidates)
     return scores
   end
   if byHealthKey then
-    for i, negative in ipairs(rcall('ZMSCORE', byHealthKey, unpack(candidates))) do
+    for i, negative in ipairs(callChunked('ZMSCORE', byHealthKey, candidates)) do
       scores[i] = negative and -tonumber(negative) or 0.5
     end
   else
@@ -295,12 +382,17 @@ local function pickWeightedRandom(prefix, availableKey, byHealthKey, filter, ran
 end
 
 -- healthiest / lowest-latency on a pool without their indexes: the best of a sample
--- (approximate; exact for pools no bigger than the sample).
-local function pickBestOfSample(prefix, availableKey, filter, byLatency)
+-- (approximate; exact for pools no bigger than the sample). Equal scores: a random one
+-- (`random` rotates where the walk starts; ZRANDMEMBER may answer in index order).
+local function pickBestOfSample(prefix, availableKey, filter, byLatency, random)
   local candidates = sampleAvailable(prefix, availableKey, filter)
+  local n = #candidates
   local best, bestScore = nil, nil
   local scores = byLatency and {} or healthScoresOf(prefix, nil, candidates)
-  for i, proxyId in ipairs(candidates) do
+  local offset = math.floor((random or 0) * n)
+  for k = 1, n do
+    local i = (k - 1 + offset) % n + 1
+    local proxyId = candidates[i]
     local score
     if byLatency then
       local f = rcall('HMGET', prefix .. 'proxy:' .. proxyId, 'latencySumMs', 'latencyCount')
@@ -309,16 +401,37 @@ local function pickBestOfSample(prefix, availableKey, filter, byLatency)
     else
       score = -scores[i]
     end
-    if bestScore == nil or score < bestScore or (score == bestScore and proxyId < best) then
+    if bestScore == nil or score < bestScore then
       best, bestScore = proxyId, score
     end
   end
   return best
 end
 
-local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet)
-  if filter == nil then
+-- The head of an index; `randomTies`: among the members sharing the head's score, one at
+-- random (`random` in [0, 1)), O(log N): for scores that tie often (healthiest on a fresh
+-- pool), so the lowest id is not always the one served.
+local function indexHead(indexKey, randomTies, random)
+  if not randomTies then
     return rcall('ZRANGE', indexKey, 0, 0)[1]
+  end
+  local head = rcall('ZRANGE', indexKey, 0, 0, 'WITHSCORES')
+  if head[1] == nil then
+    return nil
+  end
+  local ties = rcall('ZCOUNT', indexKey, head[2], head[2])
+  if ties <= 1 then
+    return head[1]
+  end
+  return rcall('ZRANGE', indexKey, head[2], head[2], 'BYSCORE', 'LIMIT',
+    math.floor((random or 0) * ties), 1)[1]
+end
+
+-- `random` in [0, 1) breaks ties between equal scores; `randomTies` also on the unfiltered
+-- path (see indexHead).
+local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet, random, randomTies)
+  if filter == nil then
+    return indexHead(indexKey, randomTies, random)
   end
 
   local driveKey, driveSize = smallestDriveSet(prefix, filter)
@@ -326,10 +439,10 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet)
     return nil
   end
   if driveKey and driveSize <= DRIVE_SET_LIMIT then
-    return pickBest(prefix, indexKey, rcall('SMEMBERS', driveKey), filter)
+    return pickBest(prefix, indexKey, rcall('SMEMBERS', driveKey), filter, random)
   end
   if driveKey and sampleLargeDriveSet then
-    local sampled = pickBest(prefix, indexKey, randomMembers(driveKey), filter)
+    local sampled = pickBest(prefix, indexKey, randomMembers(driveKey), filter, random)
     if sampled then
       return sampled
     end
@@ -343,7 +456,7 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet)
   -- set or the rest of the index. Correct always; costly only for that rare shape.
   local rest = rcall('ZCARD', indexKey) - nextStart
   if driveKey and driveSize < rest then
-    return pickBest(prefix, indexKey, rcall('SMEMBERS', driveKey), filter)
+    return pickBestInSet(prefix, indexKey, driveKey, filter)
   end
   found = scanIndex(prefix, indexKey, filter, nextStart, rest)
   return found

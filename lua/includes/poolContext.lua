@@ -64,6 +64,24 @@ local function poolSettings(ctx)
   return ctx.settings
 end
 
+-- Durations, cooldowns and ages are at most 30 days (DESIGN.md). The client validates its
+-- inputs; scripts check a caller's duration before their first write (failure -9, nothing
+-- written) and clamp what they derive from stored settings, so no PEXPIRE can fail half-way
+-- (Lua writes numbers from 1e14 up with an exponent, which Redis refuses as a TTL).
+local MAX_DURATION_MS = 2592000000
+
+local function durationInRange(ms)
+  return ms ~= nil and ms == ms and ms > 0 and ms <= MAX_DURATION_MS
+end
+
+local function boundedMs(ms)
+  return math.max(0, math.min(tonumber(ms) or 0, MAX_DURATION_MS))
+end
+
+-- Sets that may be large are walked with SSCAN, this many a call: no reply, and no Lua
+-- table, grows with the set.
+local SSCAN_COUNT = 500
+
 local function proxyKey(ctx, proxyId)
   return ctx.prefix .. 'proxy:' .. proxyId
 end

@@ -9,7 +9,7 @@
 local RECORD_FIELDS = { 'status', 'activeLeases', 'maxConcurrency', 'order', 'lastUsedSeq',
   'circuit', 'probeLeaseId', 'rateLimitedUntil', 'usageCount', 'healthScore', 'latencySumMs',
   'latencyCount', 'successes', 'failures', 'lastSuccessAt', 'consecutiveFailures',
-  'rateLimitStreak', 'requests' }
+  'rateLimitStreak', 'requests', 'circuitOpenedSeq' }
 -- What taking a lease reads and re-indexes by (the first nine): every field read costs
 -- ~0.25 µs, and the health fields only matter to outcomes and to the health indexes.
 local LEASE_FIELD_COUNT = 9

@@ -5,7 +5,8 @@
 -- sessions (zset, live sessions by creation time), idleSessions (zset, live sessions with
 -- no lease, by last use), proxySessions:<proxyId> (set).
 
-local IDLE_SESSION_SCAN = 32
+-- Idle sessions are looked at this many per call (one ZRANGE); see pickIdleSession.
+local IDLE_SESSION_CHUNK = 32
 
 -- Retire a session past its age limit; true when it was retired.
 local function retireIfTooOld(ctx, sessionId, createdAt)
@@ -26,22 +27,36 @@ local function proxyUsableFor(ctx, proxyId, filter)
   return filter == nil or proxyMatches(ctx.prefix, proxyId, filter)
 end
 
--- The least recently used idle session whose proxy can be leased now, or nil.
-local function pickIdleSession(ctx, filter)
-  local candidates = rcall('ZRANGE', ctx.idleSessions, 0, IDLE_SESSION_SCAN - 1)
-  for _, sessionId in ipairs(candidates) do
-    local f = rcall('HMGET', sessionKey(ctx, sessionId), 'proxyId', 'createdAt', 'status')
-    if not f[3] then
-      -- The record expired: nothing is left of this session.
-      rcall('ZREM', ctx.idleSessions, sessionId)
-      rcall('ZREM', ctx.sessions, sessionId)
-    elseif f[3] ~= 'active' then
-      rcall('ZREM', ctx.idleSessions, sessionId)
-    elseif not retireIfTooOld(ctx, sessionId, tonumber(f[2])) and proxyUsableFor(ctx, f[1], filter) then
-      return sessionId, f[1]
+-- The least recently used idle session, from rank `from` of idleSessions on, whose proxy can
+-- be leased now (and matches the filter); or nil and the rank to go on from. One chunk of
+-- IDLE_SESSION_CHUNK, or with `exhaustive` every idle session, a chunk per call: the caller
+-- walks further only when the pool is full and nothing else can serve (a filter that only a
+-- recently used session matches), so an ordinary acquire stays O(chunk).
+local function pickIdleSession(ctx, filter, from, exhaustive)
+  local start = from
+  repeat
+    local candidates = rcall('ZRANGE', ctx.idleSessions, start, start + IDLE_SESSION_CHUNK - 1)
+    -- Sessions dropped from idleSessions below shift the ranks after them.
+    local dropped = 0
+    for _, sessionId in ipairs(candidates) do
+      local f = rcall('HMGET', sessionKey(ctx, sessionId), 'proxyId', 'createdAt', 'status')
+      if not f[3] then
+        -- The record expired: nothing is left of this session.
+        rcall('ZREM', ctx.idleSessions, sessionId)
+        rcall('ZREM', ctx.sessions, sessionId)
+        dropped = dropped + 1
+      elseif f[3] ~= 'active' then
+        rcall('ZREM', ctx.idleSessions, sessionId)
+        dropped = dropped + 1
+      elseif retireIfTooOld(ctx, sessionId, tonumber(f[2])) then
+        dropped = dropped + 1
+      elseif proxyUsableFor(ctx, f[1], filter) then
+        return sessionId, f[1]
+      end
     end
-  end
-  return nil
+    start = start + #candidates - dropped
+  until not exhaustive or #candidates < IDLE_SESSION_CHUNK
+  return nil, nil, start
 end
 
 -- Retire sessions past their age and forget those whose record expired, oldest first,
@@ -69,7 +84,7 @@ local function createSession(ctx, sessionId, proxyId)
   rcall('HSET', key, 'id', sessionId, 'proxyId', proxyId, 'status', 'active',
     'createdAt', ctx.now, 'lastUsedAt', ctx.now, 'usageCount', 0, 'consecutiveFailures', 0,
     'data', '')
-  rcall('PEXPIRE', key, settings.sessionMaxAgeMs + SESSION_RECORD_TTL_MS)
+  rcall('PEXPIRE', key, boundedMs(settings.sessionMaxAgeMs) + SESSION_RECORD_TTL_MS)
   rcall('ZADD', ctx.sessions, ctx.now, sessionId)
   rcall('SADD', ctx.prefix .. 'proxySessions:' .. proxyId, sessionId)
 end

@@ -26,6 +26,18 @@ local function disableSession(ctx, sessionId, reason)
   return true
 end
 
+-- Retire every session bound to a proxy (it is disabled or removed), SSCAN_COUNT at a time.
+local function disableSessionsOf(ctx, proxyId, reason)
+  local setKey, cursor = ctx.prefix .. 'proxySessions:' .. proxyId, '0'
+  repeat
+    local reply = rcall('SSCAN', setKey, cursor, 'COUNT', SSCAN_COUNT)
+    cursor = reply[1]
+    for _, sessionId in ipairs(reply[2]) do
+      disableSession(ctx, sessionId, reason)
+    end
+  until cursor == '0'
+end
+
 local function enableSession(ctx, sessionId, reason)
   local key = sessionKey(ctx, sessionId)
   local f = rcall('HMGET', key, 'status', 'proxyId', 'createdAt', 'leaseId')
@@ -40,7 +52,8 @@ local function enableSession(ctx, sessionId, reason)
     rcall('ZADD', ctx.idleSessions, ctx.now, sessionId)
   end
   rcall('SADD', ctx.prefix .. 'proxySessions:' .. f[2], sessionId)
-  rcall('PEXPIRE', key, math.max(1, tonumber(f[3]) + settings.sessionMaxAgeMs - ctx.now) + SESSION_RECORD_TTL_MS)
+  rcall('PEXPIRE', key, boundedMs(math.max(1, tonumber(f[3]) + settings.sessionMaxAgeMs - ctx.now))
+    + SESSION_RECORD_TTL_MS)
   logTransition(ctx, 'session', f[2], sessionId, 'disabled', 'active', reason)
   return true
 end
@@ -83,10 +96,7 @@ local function setProxyStatus(ctx, proxyId, status, reason)
   rcall('HSET', key, 'status', status)
   if status == 'disabled' then
     rcall('HINCRBY', ctx.key, 'activeProxies', -1)
-    local setKey = ctx.prefix .. 'proxySessions:' .. proxyId
-    for _, sessionId in ipairs(rcall('SMEMBERS', setKey)) do
-      disableSession(ctx, sessionId, 'proxy_disabled')
-    end
+    disableSessionsOf(ctx, proxyId, 'proxy_disabled')
   else
     rcall('HINCRBY', ctx.key, 'activeProxies', 1)
   end
@@ -103,7 +113,7 @@ end
 -- Cooldown before a retry: base * 2^n, capped, with full jitter when the pool enables it.
 -- `random` in [0, 1) comes from the caller, so the script stays deterministic.
 local function cooldownMs(settings, n, random)
-  local ms = math.min(settings.cooldownBaseMs * (2 ^ n), settings.cooldownMaxMs)
+  local ms = boundedMs(math.min(settings.cooldownBaseMs * (2 ^ n), settings.cooldownMaxMs))
   if settings.cooldownJitter then
     ms = ms * random
   end
@@ -117,7 +127,10 @@ local function openCircuit(ctx, proxyId, reason, random)
   local opens = rcall('HINCRBY', key, 'opens', 1)
   rcall('HINCRBY', ctx.key, 'stat:circuitOpens', 1)
   local ms = cooldownMs(settings, opens - 1, random)
-  rcall('HSET', key, 'cooldownUntil', ctx.now + ms)
+  -- The pool's sequence now: every lease granted before this opening has a fencing token no
+  -- greater than it (see circuitVerdictOf).
+  rcall('HSET', key, 'cooldownUntil', ctx.now + ms,
+    'circuitOpenedSeq', tonumber(rcall('HGET', ctx.key, 'seq')) or 0)
   rcall('HDEL', key, 'probeLeaseId')
   setCircuit(ctx, proxyId, 'open', reason)
   if settings.disableAfterOpens > 0 and opens >= settings.disableAfterOpens then

@@ -3,9 +3,9 @@ import { duplicateConnections } from './connection.js';
 
 /**
  * Wakes acquirers that wait for capacity (acquireProxy with waitMs) instead of letting them
- * poll. The scripts PUBLISH one message on the pool's `capacity` channel for every unit of
- * capacity that appears (a release, an expiry, a recovered proxy, a new proxy); each message
- * wakes the longest-waiting local waiter, which retries its acquire. A waiter that loses the
+ * poll. The scripts SPUBLISH (sharded pub/sub, Redis 7) one message on the pool's `capacity`
+ * channel for every unit of capacity that appears (a release, an expiry, a recovered proxy, a
+ * new proxy); each message wakes the longest-waiting local waiter, which retries its acquire. A waiter that loses the
  * race keeps its place at the front, so no caller starves; a waiter that gave up is simply
  * no longer in line, so its wake-up goes to the next one.
  */
@@ -32,10 +32,10 @@ export class CapacitySignal {
       if (this.subscriber === undefined) {
         // A subscribed connection can run nothing else: a dedicated one, opened lazily. While
         // it reconnects, waiters fall back to their periodic retry.
-        this.subscriber = duplicateConnections(this.redis, 1)[0] as Redis | Cluster;
-        this.subscriber.on('message', (ch: string) => this.onMessage(ch));
+        this.subscriber = shardedSubscriber(this.redis);
+        this.subscriber.on('smessage', (ch: string) => this.onMessage(ch));
       }
-      pending = this.subscriber.subscribe(channel);
+      pending = this.subscriber.ssubscribe(channel);
       this.subscribed.set(channel, pending);
     }
     await pending;
@@ -97,4 +97,18 @@ export class CapacitySignal {
     this.generations.set(channel, this.generation(channel) + 1);
     this.queues.get(channel)?.shift()?.wake();
   }
+}
+
+/**
+ * A connection for SSUBSCRIBE. A sharded channel must be subscribed on the node that owns its
+ * slot: a Cluster copy with `shardedSubscribers` keeps one subscriber per shard and sends
+ * each SSUBSCRIBE to the owner of the channel's slot (following MOVED after a resharding).
+ */
+function shardedSubscriber(redis: Redis | Cluster): Redis | Cluster {
+  // `isCluster` rather than instanceof: the caller's ioredis may be another copy.
+  if (!redis.isCluster) return duplicateConnections(redis, 1)[0] as Redis;
+  const copy = (redis as Cluster).duplicate([], { shardedSubscribers: true });
+  // Waiters survive a lost wake-up (periodic retry) and reconnects are automatic.
+  copy.on('error', () => {});
+  return copy;
 }

@@ -8,16 +8,15 @@ describe('compileFilters', () => {
   });
 
   it('reads each hash field once and drives by every positive set', () => {
-    const compiled = JSON.parse(
-      compileFilters({
-        country: 'AR',
-        tags: ['residential'],
-        allOf: [{ source: 'oxylabs' }],
-        anyOf: [{ city: 'Rosario' }, { country: 'AR', city: 'Cordoba' }],
-        noneOf: [{ isp: 'bad' }],
-        exclude: ['0123456789abcdef'],
-      }),
-    );
+    const [json, excluded] = compileFilters({
+      country: 'AR',
+      tags: ['residential'],
+      allOf: [{ source: 'oxylabs' }],
+      anyOf: [{ city: 'Rosario' }, { country: 'AR', city: 'Cordoba' }],
+      noneOf: [{ isp: 'bad' }],
+      exclude: ['0123456789abcdef', 'fedcba9876543210'],
+    }).split('\n');
+    const compiled = JSON.parse(json as string);
     expect(compiled.fields).toEqual([
       'label:country',
       'tag:residential',
@@ -39,6 +38,12 @@ describe('compileFilters', () => {
     ]);
     expect(compiled.none).toEqual([[[5, 'bad']]]);
     expect(compiled.drive).toEqual(['label:country:AR', 'tag:residential', 'label:source:oxylabs']);
-    expect(compiled.exclude).toEqual(['0123456789abcdef']);
+    // Exclusions travel after the cacheable JSON, outside it.
+    expect(compiled.exclude).toBeUndefined();
+    expect(excluded).toBe('0123456789abcdef,fedcba9876543210');
+  });
+
+  it('sends exclusions alone without a filter JSON', () => {
+    expect(compileFilters({ exclude: ['0123456789abcdef'] })).toBe('\n0123456789abcdef');
   });
 });

@@ -10,6 +10,9 @@ import {
  * Compiles validated filters into the compact form lua/includes/pickProxy.lua evaluates:
  * the hash fields to read once per candidate, conditions as (field index, value) pairs, and
  * the label/tag sets that contain every match (used to drive the search when small).
+ * `exclude` is not part of that JSON: the script caches decoded filters by their JSON, and
+ * exclusion lists differ from call to call. They follow it after a newline (which
+ * JSON.stringify never emits), as comma-separated proxy ids, in the one filter argument.
  */
 
 type Condition = [fieldIndex: number, value: string];
@@ -19,7 +22,6 @@ interface CompiledFilter {
   all: Condition[];
   any: Condition[][];
   none: Condition[][];
-  exclude: string[];
   drive: string[];
 }
 
@@ -54,13 +56,12 @@ export function compileFilters(filters: ProxyFilters | undefined): string {
     all: [clause(filters, true), ...(filters.allOf ?? []).map((c) => clause(c, true))].flat(),
     any: (filters.anyOf ?? []).map((c) => clause(c, false)),
     none: (filters.noneOf ?? []).map((c) => clause(c, false)),
-    exclude: filters.exclude ?? [],
     drive: [...drive],
   };
-  const empty =
-    compiled.all.length === 0 &&
-    compiled.any.length === 0 &&
-    compiled.none.length === 0 &&
-    compiled.exclude.length === 0;
-  return empty ? '' : JSON.stringify(compiled);
+  const exclude = filters.exclude ?? [];
+  const cacheable =
+    compiled.all.length === 0 && compiled.any.length === 0 && compiled.none.length === 0
+      ? ''
+      : JSON.stringify(compiled);
+  return exclude.length === 0 ? cacheable : `${cacheable}\n${exclude.join(',')}`;
 }

@@ -9,12 +9,13 @@ import {
   SessionDisabledError,
   SessionNotFoundError,
   SessionProxyUnavailableError,
+  ValidationError,
 } from './errors.js';
 
 /**
  * Numeric failure codes returned by the Lua scripts (first element of the reply). One table
  * here maps them to typed errors; TypeScript never matches on Redis error strings.
- * Keep in sync with lua/includes/codes.lua.
+ * Keep in sync with the Output sections of the lua/ script headers.
  */
 export const ScriptCode = {
   OK: 1,
@@ -27,6 +28,8 @@ export const ScriptCode = {
   SESSION_NOT_FOUND: -6,
   SESSION_DISABLED: -7,
   SESSION_PROXY_UNAVAILABLE: -8,
+  /** A duration Redis would refuse (over 30 days); the reply names the field. */
+  OUT_OF_RANGE: -9,
 } as const;
 
 export interface ScriptFailureContext {
@@ -37,6 +40,8 @@ export interface ScriptFailureContext {
   activeLeases?: number;
   sessionId?: string;
   reason?: string;
+  /** The input at fault, as the script's reply names it (OUT_OF_RANGE). */
+  field?: string;
 }
 
 export function errorForScriptCode(code: number, ctx: ScriptFailureContext): LeaseholdError {
@@ -57,7 +62,17 @@ export function errorForScriptCode(code: number, ctx: ScriptFailureContext): Lea
       return new SessionDisabledError(ctx.sessionId ?? '(unknown)', ctx.reason ?? 'disabled');
     case ScriptCode.SESSION_PROXY_UNAVAILABLE:
       return new SessionProxyUnavailableError(ctx.sessionId ?? '(unknown)');
+    case ScriptCode.OUT_OF_RANGE:
+      return new ValidationError(
+        [{ field: outOfRangeField(ctx), message: 'must be at most 30 days' }],
+        'Durations, cooldowns and ages are at most 30 days (2,592,000 s)',
+      );
     default:
       return new ScriptFailedError(ctx.script, code);
   }
+}
+
+/** The field a -9 reply names (acquire passes it as `reason`); extendLease's is `seconds`. */
+function outOfRangeField(ctx: ScriptFailureContext): string {
+  return ctx.field || ctx.reason || (ctx.script === 'extendLease' ? 'seconds' : 'durationSeconds');
 }
