@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One entry point for a fresh machine: installs what is missing (redis-server, pnpm,
-# dependencies), then runs the demo against the local Redis or the test suites.
+# One entry point for a fresh machine: installs what is missing (redis-server, openssl for
+# the TLS tests' throwaway certificates, pnpm, dependencies), then runs the demo against the local Redis or the test suites.
 #   bash scripts/quickstart.sh demo   # simulated scraper fleet on redis://127.0.0.1:6379
 #   bash scripts/quickstart.sh test   # standalone + cluster suites on private redis-servers
 #   bash scripts/quickstart.sh setup  # only install what is missing
@@ -8,10 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_redis_binaries() {
-  if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then return; fi
-  echo "quickstart: installing redis-server and redis-cli (Debian package redis-server)"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
-  else sudo apt-get update -qq && sudo apt-get install -y -qq redis-server >/dev/null; fi
+  if command -v redis-server >/dev/null && command -v redis-cli >/dev/null && command -v openssl >/dev/null; then return; fi
+  echo "quickstart: installing redis-server, redis-cli and openssl (Debian packages)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server openssl >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq redis-server openssl >/dev/null; fi
 }
 
 need_pnpm() {

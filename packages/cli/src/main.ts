@@ -1,9 +1,16 @@
 /**
  * leasehold — see `leasehold help`. Config by env: REDIS_URL (default
- * redis://127.0.0.1:6379), LEASEHOLD_PREFIX (default lh), PROXY_LIST, DATABASE_URL.
+ * redis://127.0.0.1:6379) or REDIS_CLUSTER_NODES, REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS,
+ * LEASEHOLD_PREFIX (default lh), PROXY_LIST, DATABASE_URL.
  */
 import { parseArgs } from 'node:util';
-import { LeaseholdError, ProxyManager, redactCredentials } from '@leasehold/client';
+import {
+  createRedisClient,
+  LeaseholdError,
+  ProxyManager,
+  redactCredentials,
+  redisEndpointFromEnv,
+} from '@leasehold/client';
 import {
   type CommandContext,
   createPool,
@@ -35,7 +42,9 @@ const HELP = `leasehold <command> [options]
   bench [--smoke] [--out FILE]            run the benchmark suite on a private redis-server
 
   --json on every read prints JSON. Credentials are masked unless --show-credentials.
-  Env: REDIS_URL (default redis://127.0.0.1:6379), LEASEHOLD_PREFIX (default lh), PROXY_LIST.
+  Env: REDIS_URL (default redis://127.0.0.1:6379; rediss://user:password@host:port for TLS)
+       or REDIS_CLUSTER_NODES (host:port,...), REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS=true,
+       LEASEHOLD_PREFIX (default lh), PROXY_LIST. A private CA: NODE_EXTRA_CA_CERTS=ca.pem.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -76,10 +85,12 @@ async function main(argv: string[]): Promise<number> {
     return runWorkerCommand();
   }
 
-  const manager = new ProxyManager({
-    redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    prefix: process.env.LEASEHOLD_PREFIX ?? 'lh',
+  // Connected as the worker and the client connect: the same reading of REDIS_*.
+  const redis = createRedisClient(redisEndpointFromEnv(process.env), {
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: 3,
   });
+  const manager = new ProxyManager({ redis, prefix: process.env.LEASEHOLD_PREFIX ?? 'lh' });
   const ctx: CommandContext = { manager, args: rest, flags: values };
   try {
     const [sub, ...subArgs] = rest;
@@ -121,6 +132,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await manager.close();
+    // quit() would wait for a Redis that never answered; disconnect() does not.
+    if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+    else redis.disconnect();
   }
 }
 

@@ -19,6 +19,7 @@ export {
   type ProxyInput,
   ProxyNotFoundError,
   parseRetryAfter,
+  RedisConnectionError,
   type RetryOptions,
   redactCredentials,
   redactMessage,
@@ -29,8 +30,20 @@ export {
   SessionProxyUnavailableError,
   ValidationError,
 } from '@leasehold/core';
-export type { RedisConnectionOption } from './connection.js';
+export { isRedisClient, type RedisConnectionOption } from './connection.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';
+export {
+  createRedisClient,
+  DEFAULT_REDIS_URL,
+  describeRedisEndpoint,
+  type RedisEndpoint,
+  type RedisEnv,
+  type RedisNode,
+  redisEndpointFromEnv,
+  redisEndpointSchema,
+  redisOptionsFromUrl,
+} from './redisEndpoint.js';
+export { typedRedisError } from './redisErrors.js';
 export type { ScriptLibrary } from './scriptRunner.js';
 export type {
   AcquireEvent,

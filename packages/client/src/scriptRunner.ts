@@ -5,6 +5,7 @@ import {
   scriptLibraryInUse,
 } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
+import { withTypedErrors } from './connection.js';
 
 /**
  * Runs the Lua scripts as functions of one Redis Functions library (FCALL). "Function not
@@ -98,7 +99,8 @@ export class ScriptRunner {
   }
 
   private masters(): Redis[] {
-    return 'nodes' in this.redis ? this.redis.nodes('master') : [this.redis];
+    // Cluster nodes come raw from ioredis: give them typed errors like every other command.
+    return 'nodes' in this.redis ? this.redis.nodes('master').map(withTypedErrors) : [this.redis];
   }
 
   private async loadOn(node: Redis): Promise<void> {

@@ -1,6 +1,6 @@
+import { validationErrorOf } from '@leasehold/testing';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, utf8Bytes } from './bounds.js';
-import { ValidationError } from './errors.js';
 import { classifyOutcome, parseRetryAfter } from './outcomes.js';
 import { parseProxyUrl } from './proxyUrl.js';
 import { redactCredentials, redactMessage } from './redaction.js';
@@ -11,17 +11,6 @@ import {
   ProxyInputSchema,
   parseInput,
 } from './schemas.js';
-
-/** The ValidationError `fn` throws (fails the test if it throws anything else). */
-function validationError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 const LONE = '\uD800';
 
@@ -38,7 +27,9 @@ describe('number bounds', () => {
     [{ name: 'p', failureThreshold: 2 ** 40 }, 'pool.failureThreshold'],
     [{ name: 'p', maxSessions: 1e9 }, 'pool.maxSessions'],
   ])('pool settings %j are rejected naming %s', (input, field) => {
-    expect(validationError(() => parseInput(PoolSettingsSchema, input, 'pool')).field).toBe(field);
+    expect(validationErrorOf(() => parseInput(PoolSettingsSchema, input, 'pool')).field).toBe(
+      field,
+    );
   });
 
   it('accepts exactly 30 days and fractions of a second', () => {
@@ -52,10 +43,10 @@ describe('number bounds', () => {
       }),
     ).not.toThrow();
     const acquire = (o: object) => parseInput(AcquireOptionsSchema, { pool: 'p', ...o }, 'options');
-    expect(validationError(() => acquire({ durationSeconds: max + 1 })).field).toBe(
+    expect(validationErrorOf(() => acquire({ durationSeconds: max + 1 })).field).toBe(
       'options.durationSeconds',
     );
-    expect(validationError(() => acquire({ waitMs: 1e12 })).field).toBe('options.waitMs');
+    expect(validationErrorOf(() => acquire({ waitMs: 1e12 })).field).toBe('options.waitMs');
   });
 });
 
@@ -65,7 +56,7 @@ describe('well-formed strings', () => {
     [{ pool: 'p', scope: `example.com${LONE}` }, 'options.scope'],
     [{ pool: 'p', filters: { city: `\uDC00x` } }, 'options.filters.city'],
   ])('acquire options %j name %s', (input, field) => {
-    expect(validationError(() => parseInput(AcquireOptionsSchema, input, 'options')).field).toBe(
+    expect(validationErrorOf(() => parseInput(AcquireOptionsSchema, input, 'options')).field).toBe(
       field,
     );
   });
@@ -73,15 +64,15 @@ describe('well-formed strings', () => {
   it('rejects a lone surrogate in a label, outcome message and sessionData, keeps pairs', () => {
     const proxy = (labels: object) =>
       parseInput(ProxyInputSchema, { url: 'http://h:1', labels }, 'proxies[700]');
-    expect(validationError(() => proxy({ city: `Z${LONE}` })).field).toBe(
+    expect(validationErrorOf(() => proxy({ city: `Z${LONE}` })).field).toBe(
       'proxies[700].labels.city',
     );
     expect(proxy({ city: 'Zürich 🏔' }).labels.city).toBe('Zürich 🏔');
     const outcome = (o: object) => parseInput(OutcomeSchema, o, 'outcome');
     expect(
-      validationError(() => outcome({ ok: false, error: 'network', message: LONE })).field,
+      validationErrorOf(() => outcome({ ok: false, error: 'network', message: LONE })).field,
     ).toBe('outcome.message');
-    expect(validationError(() => outcome({ ok: true, sessionData: `a${LONE}` })).field).toBe(
+    expect(validationErrorOf(() => outcome({ ok: true, sessionData: `a${LONE}` })).field).toBe(
       'outcome.sessionData',
     );
   });
@@ -91,7 +82,7 @@ describe('well-formed strings', () => {
     const euros = '€'.repeat(30_000); // 30,000 UTF-16 units, 90,000 bytes
     expect(euros.length).toBeLessThan(LIMITS.maxSessionDataBytes);
     expect(utf8Bytes(euros)).toBeGreaterThan(LIMITS.maxSessionDataBytes);
-    expect(validationError(() => outcome(euros)).field).toBe('sessionData');
+    expect(validationErrorOf(() => outcome(euros)).field).toBe('sessionData');
     expect(() => outcome('a'.repeat(LIMITS.maxSessionDataBytes))).not.toThrow();
   });
 });
@@ -106,7 +97,7 @@ describe('proxy URLs', () => {
     [`http://user:p${LONE}@host:1`, 'proxies[4].url'],
     [`http://user:${'x'.repeat(1024 * 1024)}@host:1`, 'proxies[4].url'],
   ])('%s is a ValidationError naming %s', (url, field) => {
-    expect(validationError(() => parseProxyUrl(url, 'proxies[4].url')).field).toBe(field);
+    expect(validationErrorOf(() => parseProxyUrl(url, 'proxies[4].url')).field).toBe(field);
   });
 
   it('takes URLs up to the byte limit, through the schema too', () => {
@@ -115,7 +106,8 @@ describe('proxy URLs', () => {
     const exact = `${head}${'x'.repeat(LIMITS.maxProxyUrlBytes - head.length - tail.length)}${tail}`;
     expect(parseProxyUrl(exact).password).toHaveLength(exact.length - head.length - tail.length);
     expect(
-      validationError(() => parseInput(ProxyInputSchema, { url: `${exact}0` }, 'proxies[0]')).field,
+      validationErrorOf(() => parseInput(ProxyInputSchema, { url: `${exact}0` }, 'proxies[0]'))
+        .field,
     ).toBe('proxies[0].url');
   });
 });

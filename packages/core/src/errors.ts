@@ -15,7 +15,10 @@ export type LeaseholdErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'SESSION_DISABLED'
   | 'SESSION_PROXY_UNAVAILABLE'
-  | 'SCRIPT_FAILED';
+  | 'SCRIPT_FAILED'
+  | 'REDIS_AUTH_FAILED'
+  | 'REDIS_NO_PERMISSION'
+  | 'REDIS_CONNECTION_FAILED';
 
 export interface LeaseholdErrorDetails {
   field?: string | undefined;
@@ -149,5 +152,20 @@ export class ScriptFailedError extends LeaseholdError {
     super('SCRIPT_FAILED', `Script ${script} failed with code ${code}`, {
       hint: 'This is a bug in Leasehold; please report it',
     });
+  }
+}
+
+/**
+ * Redis could not be used: unreachable, a TLS or credential problem, a missing database, or an
+ * ACL that lacks a command. Built from the server's reply code and the endpoint with its
+ * credentials masked; never from the command that failed (AUTH carries the password).
+ */
+export class RedisConnectionError extends LeaseholdError {
+  constructor(
+    code: 'REDIS_AUTH_FAILED' | 'REDIS_NO_PERMISSION' | 'REDIS_CONNECTION_FAILED',
+    message: string,
+    hint: string,
+  ) {
+    super(code, message, { field: 'redis', hint });
   }
 }

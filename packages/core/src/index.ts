@@ -16,6 +16,7 @@ export {
   PoolNotFoundError,
   ProxyBusyError,
   ProxyNotFoundError,
+  RedisConnectionError,
   ScriptFailedError,
   SessionDisabledError,
   SessionNotFoundError,

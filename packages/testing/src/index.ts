@@ -12,13 +12,24 @@ export {
   runChildWorker,
   waitForStartSignal,
 } from './childWorker.js';
+export type { DocumentedAcl, SecureTargetContext } from './documentedAcl.js';
+export {
+  aclDenials,
+  adminNodes,
+  applyAcl,
+  describeEachSecureTarget,
+  readDocumentedAcl,
+  secureClient,
+  validationErrorOf,
+} from './documentedAcl.js';
 export type { DescribeEachTargetOptions, TargetContext } from './fixtures.js';
 export { describeEachTarget, injectTarget } from './fixtures.js';
 export { findFreeClusterPort, findFreePort, isPortFree } from './freePort.js';
+export { importPackageCopy, type PackageCopy } from './packageCopy.js';
 export { CLUSTER_TARGET_KEY, STANDALONE_TARGET_KEY } from './providedContext.js';
 export type { RedisClusterHandle, RedisClusterOptions } from './redisCluster.js';
 export { startRedisCluster } from './redisCluster.js';
-export type { RedisServerHandle, RedisServerOptions } from './redisServer.js';
+export type { RedisServerHandle, RedisServerOptions, RedisTlsFiles } from './redisServer.js';
 export { startRedisServer } from './redisServer.js';
 export type {
   ClusterTarget,
@@ -39,6 +50,8 @@ export {
   REDIS_URL_ENV,
   standaloneTargetFromEnv,
 } from './redisTarget.js';
+export type { AclUser, SecureRedisHandle, SecureRedisOptions } from './secureRedis.js';
+export { makeTestCertificates, startSecureRedis } from './secureRedis.js';
 export { assertSameSlot, keySlot, scanKeys } from './slots.js';
 export { TestClock, testClockLibrary, useTestClockLibrary } from './testClock.js';
 export { trackedPids } from './trackedProcesses.js';

@@ -4,8 +4,13 @@
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { probeRedis } from './redisProbe.js';
-import { type RedisServerHandle, startRedisServer } from './redisServer.js';
+import { type ProbeConnection, probeRedis } from './redisProbe.js';
+import {
+  probeConnection,
+  type RedisServerHandle,
+  type RedisServerOptions,
+  startRedisServer,
+} from './redisServer.js';
 import type { RedisNodeAddress } from './redisTarget.js';
 
 const execFileAsync = promisify(execFile);
@@ -22,6 +27,8 @@ export interface RedisClusterOptions {
   readyTimeoutMs?: number;
   /** redis-cli binary. Default $REDIS_CLI_BIN or `redis-cli` from PATH. */
   redisCliBin?: string;
+  /** TLS, the harness's credentials and extra arguments for every node. */
+  server?: Pick<RedisServerOptions, 'tls' | 'auth' | 'extraArgs'>;
 }
 
 export interface RedisClusterHandle {
@@ -46,10 +53,11 @@ function parseInfo(text: string): Map<string, string> {
 async function nodeNotReadyReason(
   node: RedisNodeAddress,
   masters: number,
+  probe: ProbeConnection,
 ): Promise<string | undefined> {
   let info: Map<string, string>;
   try {
-    info = parseInfo(await probeRedis(node.host, node.port, ['CLUSTER', 'INFO']));
+    info = parseInfo(await probeRedis(node.host, node.port, ['CLUSTER', 'INFO'], 1_000, probe));
   } catch (error) {
     return (error as Error).message;
   }
@@ -67,11 +75,17 @@ async function nodeNotReadyReason(
   return wrong.length === 0 ? undefined : wrong.join(', ');
 }
 
-async function waitForClusterReady(nodes: RedisNodeAddress[], timeoutMs: number): Promise<void> {
+async function waitForClusterReady(
+  nodes: RedisNodeAddress[],
+  timeoutMs: number,
+  probe: ProbeConnection,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let reasons: string[] = [];
   while (Date.now() < deadline) {
-    const results = await Promise.all(nodes.map((node) => nodeNotReadyReason(node, nodes.length)));
+    const results = await Promise.all(
+      nodes.map((node) => nodeNotReadyReason(node, nodes.length, probe)),
+    );
     reasons = results.flatMap((reason, index) =>
       reason === undefined ? [] : [`${nodes[index]?.host}:${nodes[index]?.port}: ${reason}`],
     );
@@ -83,8 +97,16 @@ async function waitForClusterReady(nodes: RedisNodeAddress[], timeoutMs: number)
   );
 }
 
-async function joinCluster(nodes: RedisNodeAddress[], redisCliBin: string): Promise<void> {
+async function joinCluster(
+  nodes: RedisNodeAddress[],
+  redisCliBin: string,
+  server: RedisClusterOptions['server'] = {},
+): Promise<void> {
   const args = [
+    ...(server.tls ? ['--tls', '--cacert', server.tls.caFile] : []),
+    ...(server.auth
+      ? ['--user', server.auth.username, '--pass', server.auth.password, '--no-auth-warning']
+      : []),
     '--cluster',
     'create',
     ...nodes.map((node) => `${node.host}:${node.port}`),
@@ -97,7 +119,7 @@ async function joinCluster(nodes: RedisNodeAddress[], redisCliBin: string): Prom
   } catch (error) {
     const { stdout, stderr, message } = error as Error & { stdout?: string; stderr?: string };
     throw new Error(
-      `${redisCliBin} ${args.join(' ')} failed: ${message}\nstdout:\n${stdout ?? ''}\nstderr:\n${stderr ?? ''}`,
+      `${redisCliBin} ${args.map((a) => (a === server.auth?.password ? '***' : a)).join(' ')} failed: ${message}\nstdout:\n${stdout ?? ''}\nstderr:\n${stderr ?? ''}`,
     );
   }
 }
@@ -113,7 +135,9 @@ export async function startRedisCluster(
     );
   }
   const started = await Promise.allSettled(
-    Array.from({ length: masters }, () => startRedisServer({ clusterEnabled: true })),
+    Array.from({ length: masters }, () =>
+      startRedisServer({ ...options.server, clusterEnabled: true }),
+    ),
   );
   const servers = started.flatMap((result) =>
     result.status === 'fulfilled' ? [result.value] : [],
@@ -126,8 +150,13 @@ export async function startRedisCluster(
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
     const nodes = servers.map(({ host, port }) => ({ host, port }));
-    await joinCluster(nodes, options.redisCliBin ?? process.env.REDIS_CLI_BIN ?? 'redis-cli');
-    await waitForClusterReady(nodes, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    const cli = options.redisCliBin ?? process.env.REDIS_CLI_BIN ?? 'redis-cli';
+    await joinCluster(nodes, cli, options.server);
+    await waitForClusterReady(
+      nodes,
+      options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      probeConnection(options.server ?? {}),
+    );
     return { nodes, pids: servers.map((server) => server.pid), servers, stop };
   } catch (error) {
     await stop();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findFreeClusterPort, findFreePort } from './freePort.js';
-import { probeRedis } from './redisProbe.js';
+import { type ProbeConnection, probeRedis } from './redisProbe.js';
 import { killIfParentDies, trackProcess, untrackProcess } from './trackedProcesses.js';
 
 const HOST = '127.0.0.1';
@@ -28,12 +28,24 @@ export interface RedisServerOptions {
   startTimeoutMs?: number;
   /** redis-server binary. Default $REDIS_SERVER_BIN or `redis-server` from PATH. */
   redisServerBin?: string;
+  /** Serve TLS only (no plaintext port), with these files (see makeTestCertificates). */
+  tls?: RedisTlsFiles;
+  /** Credentials the harness logs in with to see the server up (an ACL with default off). */
+  auth?: { username: string; password: string };
+}
+
+/** PEM files of a TLS server, and the CA's PEM text for clients. */
+export interface RedisTlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  ca: string;
 }
 
 export interface RedisServerHandle {
   readonly host: string;
   readonly port: number;
-  /** redis://127.0.0.1:<port> */
+  /** redis://127.0.0.1:<port> (rediss:// with `tls`) */
   readonly url: string;
   readonly pid: number;
   /** The server's private working directory, removed by stop(). */
@@ -71,6 +83,7 @@ async function waitForPing(
   exited: Promise<void>,
   timeoutMs: number,
   logTail: () => string,
+  probe: ProbeConnection,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no attempt made';
@@ -87,7 +100,7 @@ async function waitForPing(
         : new Error(message);
     }
     try {
-      if ((await probeRedis(HOST, port, ['PING'], 500)) === 'PONG') return;
+      if ((await probeRedis(HOST, port, ['PING'], 500, probe)) === 'PONG') return;
       lastError = 'PING did not answer PONG';
     } catch (error) {
       lastError = (error as Error).message;
@@ -104,16 +117,48 @@ async function startOnce(options: RedisServerOptions): Promise<RedisServerHandle
     options.port ?? (options.clusterEnabled ? await findFreeClusterPort() : await findFreePort());
   const dir = await mkdtemp(join(tmpdir(), 'leasehold-redis-'));
   // biome-ignore format: keep flag/value pairs on one line
+  const { tls } = options;
   const args = [
-    '--port', String(port),
-    '--bind', HOST,
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--loglevel', 'warning',
+    ...(tls
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          tls.certFile,
+          '--tls-key-file',
+          tls.keyFile,
+          '--tls-ca-cert-file',
+          tls.caFile,
+          '--tls-auth-clients',
+          'no',
+          '--tls-replication',
+          'yes',
+        ]
+      : ['--port', String(port)]),
+    '--bind',
+    HOST,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
     ...(options.clusterEnabled
-      ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '5000']
+      ? [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, 'nodes.conf'),
+          '--cluster-node-timeout',
+          '5000',
+          ...(tls ? ['--tls-cluster', 'yes'] : []),
+        ]
       : []),
     ...(options.extraArgs ?? []),
   ];
@@ -172,12 +217,23 @@ async function startOnce(options: RedisServerOptions): Promise<RedisServerHandle
       exited,
       options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       logTail,
+      probeConnection(options),
     );
   } catch (error) {
     await stop();
     throw error;
   }
-  return { host: HOST, port, url: `redis://${HOST}:${port}`, pid, dir, stop };
+  return { host: HOST, port, url: `${tls ? 'rediss' : 'redis'}://${HOST}:${port}`, pid, dir, stop };
+}
+
+/** How the harness's own probes reach a server started with `options`. */
+export function probeConnection(
+  options: Pick<RedisServerOptions, 'tls' | 'auth'>,
+): ProbeConnection {
+  return {
+    ...(options.tls ? { tlsCa: options.tls.ca } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
+  };
 }
 
 /** Starts redis-server and resolves once it answers PING. */

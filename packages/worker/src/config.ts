@@ -1,3 +1,5 @@
+import { type RedisEndpoint, redisEndpointFromEnv } from '@leasehold/client';
+import { ValidationError } from '@leasehold/core';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import {
@@ -11,8 +13,11 @@ import {
  * The worker's configuration from the environment (12-factor): every variable, its
  * default, and an error that names each bad variable at once and never echoes a secret.
  *
- *   REDIS_URL                    redis://127.0.0.1:6379
+ *   REDIS_URL                    redis://127.0.0.1:6379  (rediss://user:password@host:port/db)
  *   REDIS_CLUSTER_NODES          host:port,host:port   (a Redis Cluster; wins over REDIS_URL)
+ *   REDIS_USERNAME               ACL user, when the URL or node list carries none
+ *   REDIS_PASSWORD               its password, likewise
+ *   REDIS_TLS                    true: TLS for redis:// and bare cluster nodes
  *   LEASEHOLD_PREFIX             lh
  *   DATABASE_URL                 (unset: error-log entries stay in the capped Redis stream)
  *   DATABASE_SCHEMA              public
@@ -58,27 +63,7 @@ const integer = (min: number, max: number) =>
       .optional(),
   );
 
-const clusterNodes = z.string().transform((list, ctx) => {
-  const nodes = list
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const colon = entry.lastIndexOf(':');
-      return { host: entry.slice(0, colon), port: Number(entry.slice(colon + 1)) };
-    });
-  if (nodes.length === 0 || nodes.some((n) => !n.host || !Number.isInteger(n.port))) {
-    ctx.addIssue({ code: 'custom', message: 'must be host:port[,host:port...]' });
-    return z.NEVER;
-  }
-  return nodes;
-});
-
 const EnvSchema = z.object({
-  REDIS_URL: optionalText(
-    z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
-  ),
-  REDIS_CLUSTER_NODES: optionalText(clusterNodes),
   LEASEHOLD_PREFIX: optionalText(z.string()),
   DATABASE_URL: optionalText(databaseUrlSchema),
   DATABASE_SCHEMA: optionalText(databaseSchemaNameSchema),
@@ -110,20 +95,25 @@ function drop<T extends object>(value: T): T {
 /** Reads and validates the worker's configuration; throws WorkerConfigError listing every problem. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    // Messages come from the schema, never from the values: a URL may hold a password.
-    throw new WorkerConfigError(
-      parsed.error.issues.map((issue) => ({
+  // Messages come from the schemas, never from the values: a URL may hold a password.
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
         variable: String(issue.path[0] ?? '(environment)'),
         message: issue.message,
-      })),
-    );
+      }));
+  // The client's reading of REDIS_*, so the worker connects exactly as the client and CLI do.
+  let redis: RedisEndpoint | undefined;
+  try {
+    redis = redisEndpointFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    issues.push(...error.issues.map((i) => ({ variable: i.field, message: i.message })));
   }
+  if (!parsed.success || redis === undefined) throw new WorkerConfigError(issues);
   const e = parsed.data;
   const options: Omit<WorkerOptions, 'logger'> = {
-    redis: e.REDIS_CLUSTER_NODES
-      ? { kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES }
-      : (e.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+    redis: redis.kind === 'standalone' ? redis.url : redis,
     ...drop({ prefix: e.LEASEHOLD_PREFIX }),
     ...(e.DATABASE_URL
       ? { database: drop({ url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA }) }

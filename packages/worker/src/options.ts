@@ -1,3 +1,4 @@
+import { type RedisEndpoint as ClientRedisEndpoint, redisEndpointSchema } from '@leasehold/client';
 import { z } from 'zod';
 import type { Logger } from './logger.js';
 
@@ -6,11 +7,11 @@ import type { Logger } from './logger.js';
  * field named, never halfway through a job.
  */
 
-/** Where Redis is: a redis:// URL, or the nodes of a Redis Cluster. */
-export type RedisEndpoint =
-  | string
-  | { kind: 'standalone'; url: string }
-  | { kind: 'cluster'; nodes: { host: string; port: number }[] };
+/**
+ * Where Redis is: a redis:// or rediss:// URL, or the nodes of a Redis Cluster with the
+ * credentials and TLS they share. The client's shape, so the worker connects like it.
+ */
+export type RedisEndpoint = string | ClientRedisEndpoint;
 
 export interface WorkerOptions {
   redis: RedisEndpoint;
@@ -40,21 +41,6 @@ export interface WorkerOptions {
 const prefixSchema = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . : -');
-
-const redisUrlSchema = z
-  .string()
-  .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v), 'must be a redis:// or rediss:// URL');
-
-export const redisEndpointSchema = z.union([
-  redisUrlSchema,
-  z.object({ kind: z.literal('standalone'), url: redisUrlSchema }),
-  z.object({
-    kind: z.literal('cluster'),
-    nodes: z
-      .array(z.object({ host: z.string().min(1), port: z.int().min(1).max(65_535) }))
-      .min(1, 'must list at least one node'),
-  }),
-]);
 
 export const databaseUrlSchema = z
   .string()

@@ -1,6 +1,6 @@
-import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { createRedisClient, typedRedisError } from '@leasehold/client';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { RedisEndpoint } from './options.js';
-import { redactConnectionUrl } from './redaction.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -18,23 +18,22 @@ const ROLE_OPTIONS: Record<ConnectionRole, RedisOptions> = {
   bullmq: { maxRetriesPerRequest: null, connectionName: 'leasehold-worker-bullmq' },
 };
 
+/** A connection opened like the client opens its own: TLS, ACL user, cluster credentials. */
 export function openRedis(endpoint: RedisEndpoint, role: ConnectionRole): RedisClient {
-  const options = ROLE_OPTIONS[role];
-  if (typeof endpoint === 'string') return new Redis(endpoint, options);
-  if (endpoint.kind === 'standalone') return new Redis(endpoint.url, options);
-  const { enableAutoPipelining, ...redisOptions } = options;
-  const clusterOptions: ClusterOptions = {
-    redisOptions,
-    ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
-  };
-  return new Cluster(endpoint.nodes, clusterOptions);
+  return createRedisClient(endpoint, ROLE_OPTIONS[role]);
 }
 
-/** The endpoint fit for a log line. */
-export function describeEndpoint(endpoint: RedisEndpoint): string {
-  if (typeof endpoint === 'string') return redactConnectionUrl(endpoint);
-  if (endpoint.kind === 'standalone') return redactConnectionUrl(endpoint.url);
-  return `cluster ${endpoint.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+/**
+ * Resolves once `client` answers; rejects with a typed error when it never will (wrong
+ * password, a user without permission, a database the server lacks). While Redis is merely
+ * down it keeps waiting, as BullMQ's connection does.
+ */
+export async function checkRedis(client: RedisClient): Promise<void> {
+  try {
+    await client.ping();
+  } catch (error) {
+    throw typedRedisError(error, client);
+  }
 }
 
 /** Quit politely; fall back to disconnect when the connection is already broken. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ProxyManager } from '@leasehold/client';
+import { describeRedisEndpoint, ProxyManager, typedRedisError } from '@leasehold/client';
 import { parseInput } from '@leasehold/core';
 import { Queue, Worker } from 'bullmq';
 import { ErrorLogStore } from './errorLogStore.js';
@@ -15,7 +15,7 @@ import { NO_DATABASE_NOTE } from './persistErrorLogs.js';
 import { PoolSnapshots } from './poolSnapshots.js';
 import { createProcessor, type HousekeepingDeps, runHousekeeping } from './processor.js';
 import { redactConnectionUrl } from './redaction.js';
-import { closeRedis, describeEndpoint, openRedis, type RedisClient } from './redisConnections.js';
+import { checkRedis, closeRedis, openRedis, type RedisClient } from './redisConnections.js';
 import { HOUSEKEEPING_QUEUE, queuePrefix, upsertSchedules } from './schedules.js';
 
 export interface WorkerHandle {
@@ -77,11 +77,18 @@ export async function startWorker(input: WorkerOptions): Promise<WorkerHandle> {
       ['commands', commands],
       ['bullmq', bullmq],
     ] as [string, RedisClient][]) {
-      // ioredis reconnects by itself; without a listener its 'error' events would crash us.
+      // ioredis reconnects by itself. Its raw errors may carry the failed command (AUTH's
+      // carries the password): log the typed error instead.
       client.on('error', (error: Error) =>
-        logger.warn({ err: error, connection: role }, 'redis connection error'),
+        logger.warn(
+          { err: typedRedisError(error, client), connection: role },
+          'redis connection error',
+        ),
       );
     }
+    // A wrong password, a missing permission or database fails the start, clearly, instead
+    // of a worker that runs and does nothing.
+    await checkRedis(bullmq);
 
     let store: ErrorLogStore | undefined;
     if (options.database) {
@@ -150,7 +157,7 @@ export async function startWorker(input: WorkerOptions): Promise<WorkerHandle> {
 
     logger.info(
       {
-        redis: describeEndpoint(options.redis),
+        redis: describeRedisEndpoint(options.redis),
         prefix: options.prefix,
         queue: `${prefix}:${HOUSEKEEPING_QUEUE}`,
         database: options.database
