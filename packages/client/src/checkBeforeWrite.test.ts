@@ -1,5 +1,5 @@
 import { KeySchema, luaScripts, ValidationError } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
 import { ScriptRunner } from './scriptRunner.js';
@@ -8,7 +8,8 @@ import type { Lease } from './types.js';
 // Defect 2 of issue 9 (script side): a duration Redis would refuse as a TTL is rejected by
 // the script before its first write. Called through the library directly, below any
 // TypeScript validation: the keyspace is left exactly as it was.
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The lease expires by moving the pool's clock, not by sleeping.
+useTestClockLibrary();
 const HUGE_MS = 1e17; // durationSeconds: 1e14
 
 describeEachTarget('scripts check before their first write', (ctx) => {
@@ -18,11 +19,11 @@ describeEachTarget('scripts check before their first write', (ctx) => {
     await fixture.manager.addProxies(fixture.pool, proxyUrls(2));
     const lease = (await fixture.manager.acquireProxy({
       pool: fixture.pool,
-      durationSeconds: 0.05,
+      durationSeconds: 10,
       scope: 'example.com',
       session: true,
     })) as Lease;
-    await sleep(100);
+    await TestClock.forPool(ctx.redis(), fixture.manager.keys, fixture.pool).advance(10_000);
     const keys = new KeySchema(fixture.prefix).poolKeys(fixture.pool);
     const runner = new ScriptRunner([ctx.redis()]);
     return { ...fixture, lease, keys, runner };

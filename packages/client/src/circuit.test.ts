@@ -1,11 +1,14 @@
 import { LeaseExpiredError } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
 import { ProxyManager } from './proxyManager.js';
 import type { Lease } from './types.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Cooldowns and rests end by moving the pool's clock, not by sleeping: they can be long
+// enough that a slow machine never sees one end early.
+useTestClockLibrary();
+
 const fail = { ok: false as const, error: 'network' as const, message: 'ECONNRESET' };
 
 describeEachTarget('circuit breaker and rate limits', (ctx) => {
@@ -19,7 +22,8 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
         async () => new ProxyManager({ redis: await ctx.newClient(), prefix: fixture.prefix }),
       ),
     );
-    return { ...fixture, proxyId: proxy?.id as string, managers };
+    const clock = TestClock.forPool(ctx.redis(), fixture.manager.keys, fixture.pool);
+    return { ...fixture, proxyId: proxy?.id as string, managers, clock };
   }
 
   it('three failures reported by three different workers open the circuit for everyone', async () => {
@@ -62,12 +66,12 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
   });
 
   it('after the cooldown only one half-open probe is handed out, even to 20 concurrent callers', async () => {
-    const { pool, proxyId, managers, manager } = await workers(20, {
-      cooldown: { baseSeconds: 0.1, maxSeconds: 1 },
+    const { pool, proxyId, managers, manager, clock } = await workers(20, {
+      cooldown: { baseSeconds: 10, maxSeconds: 100 },
     });
     for (let i = 0; i < 3; i++)
       await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
-    await sleep(150);
+    await clock.advance(10_000);
     const leases = await Promise.all(managers.map((m) => m.acquireProxy({ pool })));
     const probes = leases.filter((l) => l !== null);
     expect(probes).toHaveLength(1);
@@ -87,25 +91,25 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
   });
 
   it('a probe released without an outcome frees the probe slot; an expired probe does too', async () => {
-    const { pool, proxyId, manager } = await workers(1, {
-      cooldown: { baseSeconds: 0.05, maxSeconds: 1 },
+    const { pool, proxyId, manager, clock } = await workers(1, {
+      cooldown: { baseSeconds: 5, maxSeconds: 100 },
     });
     for (let i = 0; i < 3; i++)
       await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
-    await sleep(80);
+    await clock.advance(5_000);
     const probe = await manager.acquireProxy({ pool });
     expect(await manager.acquireProxy({ pool })).toBeNull();
     await manager.releaseProxy(probe as Lease);
-    const second = await manager.acquireProxy({ pool, durationSeconds: 0.05 });
+    const second = await manager.acquireProxy({ pool, durationSeconds: 5 });
     expect(second?.proxyId).toBe(proxyId);
-    await sleep(80);
+    await clock.advance(5_000);
     expect((await manager.acquireProxy({ pool }))?.proxyId).toBe(proxyId);
     expect((await manager.getProxyState(pool, proxyId)).circuit).toBe('half-open');
   });
 
   it('a failed probe reopens with a doubled cooldown, capped', async () => {
-    const { pool, proxyId, manager } = await workers(1, {
-      cooldown: { baseSeconds: 0.1, maxSeconds: 0.4 },
+    const { pool, proxyId, manager, clock } = await workers(1, {
+      cooldown: { baseSeconds: 10, maxSeconds: 40 },
     });
     for (let i = 0; i < 3; i++)
       await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
@@ -116,16 +120,12 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
       const [opened] = await manager.getErrorLog(pool, { proxyId, limit: 1 });
       expect(opened?.to).toBe('open');
       cooldowns.push((state.cooldownUntil as number) - (opened?.at as number));
-      await sleep(cooldowns[round] as number);
-      let probe: Lease | null = null;
-      for (let i = 0; i < 20 && probe === null; i++) {
-        probe = await manager.acquireProxy({ pool });
-        if (probe === null) await sleep(20);
-      }
+      await clock.advance(cooldowns[round] as number);
+      const probe = await manager.acquireProxy({ pool });
       expect(probe?.proxyId).toBe(proxyId);
       await manager.releaseProxy(probe as Lease, fail);
     }
-    expect(cooldowns).toEqual([100, 200, 400, 400]);
+    expect(cooldowns).toEqual([10_000, 20_000, 40_000, 40_000]);
     expect((await manager.getProxyState(pool, proxyId)).opens).toBe(5);
   });
 
@@ -143,19 +143,19 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
   });
 
   it('disableAfterOpens turns a proxy disabled for good after that many openings in a row', async () => {
-    const { pool, proxyId, manager } = await workers(1, {
+    const { pool, proxyId, manager, clock } = await workers(1, {
       failureThreshold: 1,
       disableAfterOpens: 2,
-      cooldown: { baseSeconds: 0.05, maxSeconds: 1 },
+      cooldown: { baseSeconds: 5, maxSeconds: 100 },
     });
     await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
-    await sleep(80);
+    await clock.advance(5_000);
     await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);
     expect(await manager.getProxyState(pool, proxyId)).toMatchObject({
       status: 'disabled',
       opens: 2,
     });
-    await sleep(150);
+    await clock.advance(20_000);
     expect(await manager.acquireProxy({ pool })).toBeNull();
     expect(await manager.getPoolStats(pool)).toMatchObject({ activeProxies: 0 });
     const [disabled] = await manager.getErrorLog(pool, { proxyId, limit: 1 });
@@ -186,16 +186,14 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
   });
 
   it('a rest without Retry-After doubles with each 429 in a row and lifts by itself', async () => {
-    const { pool, proxyId, manager } = await workers(1, {
-      cooldown: { baseSeconds: 0.05, maxSeconds: 1 },
+    const { pool, proxyId, manager, clock } = await workers(1, {
+      cooldown: { baseSeconds: 5, maxSeconds: 100 },
     });
     const rests: number[] = [];
     for (let i = 0; i < 3; i++) {
-      let lease: Lease | null = null;
-      for (let t = 0; t < 30 && lease === null; t++) {
-        lease = await manager.acquireProxy({ pool });
-        if (lease === null) await sleep(15);
-      }
+      if (i > 0) await clock.advance(rests[i - 1] as number);
+      const lease = await manager.acquireProxy({ pool });
+      expect(lease).not.toBeNull();
       await manager.releaseProxy(lease as Lease, {
         ok: false,
         error: 'rate_limit',
@@ -207,8 +205,8 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
           (entry?.at as number),
       );
     }
-    expect(rests).toEqual([50, 100, 200]);
-    await sleep(220);
+    expect(rests).toEqual([5_000, 10_000, 20_000]);
+    await clock.advance(20_000);
     expect(await manager.recoverCooldowns(pool)).toBe(1);
     expect((await manager.getProxyState(pool, proxyId)).rateLimitedUntil).toBeNull();
     expect(await manager.acquireProxy({ pool })).not.toBeNull();
@@ -270,8 +268,8 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
   });
 
   it('recordResult counts toward health without releasing; fails once the lease is gone', async () => {
-    const { pool, proxyId, manager } = await workers(1);
-    const lease = (await manager.acquireProxy({ pool, durationSeconds: 0.2 })) as Lease;
+    const { pool, proxyId, manager, clock } = await workers(1);
+    const lease = (await manager.acquireProxy({ pool, durationSeconds: 10 })) as Lease;
     await manager.recordResult(lease, { ok: true, latencyMs: 40 });
     await manager.recordResult(lease, { ok: true, latencyMs: 60 });
     await manager.recordResult(lease, fail);
@@ -284,7 +282,7 @@ describeEachTarget('circuit breaker and rate limits', (ctx) => {
     });
     expect(health.latency).toEqual({ samples: 2, meanMs: 50, p50Ms: 50, p95Ms: 100 });
     expect((await manager.getPoolStats(pool)).totalLeases).toBe(1);
-    await sleep(250);
+    await clock.advance(10_000);
     await expect(manager.recordResult(lease, fail)).rejects.toBeInstanceOf(LeaseExpiredError);
   });
 });

@@ -1,20 +1,21 @@
-import { describeEachTarget } from '@leasehold/testing';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { Lease } from './types.js';
 
 // Defect 5 of issue 9 (DESIGN.md, States): outcomes of leases granted before the circuit
 // opened count in health but never move the circuit; in half-open only the probe decides.
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Cooldowns end by moving the pool's clock: long enough that none ends early on a slow machine.
+useTestClockLibrary();
 const fail = { ok: false as const, error: 'network' as const, message: 'ECONNRESET' };
 const ok = { ok: true as const, latencyMs: 100 };
 
 describeEachTarget('circuit verdicts: stragglers never move the circuit', (ctx) => {
-  /** One uncapped proxy with `n` leases out; a 0.2 s cooldown. */
+  /** One uncapped proxy with `n` leases out; a 10 s cooldown. */
   async function leasesOut(n: number) {
     const fixture = await freshPool(ctx, {
       failureThreshold: 3,
-      cooldown: { baseSeconds: 0.2, maxSeconds: 10 },
+      cooldown: { baseSeconds: 10, maxSeconds: 100 },
     });
     const [proxy] = await fixture.manager.addProxies(fixture.pool, [proxyUrls(1)[0] as string]);
     const leases: Lease[] = [];
@@ -34,7 +35,7 @@ describeEachTarget('circuit verdicts: stragglers never move the circuit', (ctx) 
 
   /** After the cooldown, the next acquire takes the half-open circuit's one probe. */
   async function probe(fixture: Awaited<ReturnType<typeof openWithThreeFailures>>) {
-    await sleep(300);
+    await TestClock.forPool(ctx.redis(), fixture.manager.keys, fixture.pool).advance(10_000);
     const lease = (await fixture.manager.acquireProxy({ pool: fixture.pool })) as Lease;
     expect(lease?.proxyId).toBe(fixture.proxyId);
     expect(await fixture.manager.getProxyState(fixture.pool, fixture.proxyId)).toMatchObject({

@@ -1,4 +1,4 @@
-import { describeEachTarget } from '@leasehold/testing';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { Lease } from './types.js';
@@ -6,7 +6,7 @@ import type { Lease } from './types.js';
 // Defect 6 of issue 9: with the pool's sessions all made (maxSessions 40, 40 idle), a filter
 // that only the most recently used idle session matches must find it (only the first 32 idle
 // sessions used to be looked at).
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+useTestClockLibrary();
 
 describeEachTarget('idle sessions beyond the first chunk', (ctx) => {
   it('session: true finds the one matching idle session of a full pool', async () => {
@@ -22,7 +22,7 @@ describeEachTarget('idle sessions beyond the first chunk', (ctx) => {
     expect(new Set(leases.map((l) => l.proxyId)).size).toBe(40);
     const matching = leases.find((l) => l.proxy.labels.country === 'AR') as Lease;
     for (const lease of leases) if (lease !== matching) await manager.releaseProxy(lease);
-    await sleep(5);
+    await TestClock.forPool(ctx.redis(), manager.keys, pool).advance(5);
     // The matching session becomes the most recently used of the 40 idle ones.
     await manager.releaseProxy(matching);
     expect((await manager.getPoolStats(pool)).liveSessions).toBe(40);

@@ -4,14 +4,19 @@ import {
   NoProxyAvailableError,
   ProxyBusyError,
 } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
-import { expect, it } from 'vitest';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
+import { expect, it, vi } from 'vitest';
+import type { ProxyManager } from './proxyManager.js';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { AcquireEvent, ReleaseEvent } from './types.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Expiries are reached by moving the pool's clock, not by sleeping.
+useTestClockLibrary();
 
 describeEachTarget('ProxyManager leasing', (ctx) => {
+  const clockOf = (manager: ProxyManager, pool: string) =>
+    TestClock.forPool(ctx.redis(), manager.keys, pool);
+
   it('leases a proxy with server-time deadlines and decoded credentials', async () => {
     const { manager, pool } = await freshPool(ctx, { leaseSeconds: 30 });
     const [added] = await manager.addProxies(pool, [
@@ -96,9 +101,9 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
   it('reclaims an expired lease inside acquire, without any worker, and reuses the proxy', async () => {
     const { manager, pool } = await freshPool(ctx);
     await manager.addProxies(pool, [{ url: proxyUrls(1)[0] as string, maxConcurrency: 1 }]);
-    const first = await manager.acquireProxy({ pool, durationSeconds: 0.15 });
+    const first = await manager.acquireProxy({ pool, durationSeconds: 10 });
     expect(await manager.acquireProxy({ pool })).toBeNull();
-    await sleep(250);
+    await clockOf(manager, pool).advance(10_000);
     const second = await manager.acquireProxy({ pool });
     expect(second?.proxyId).toBe(first?.proxyId);
     expect(second?.fencingToken).toBeGreaterThan(first?.fencingToken ?? 0);
@@ -112,9 +117,9 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
   it('release after the deadline but before any sweep reports expired and reclaims once', async () => {
     const { manager, pool } = await freshPool(ctx);
     await manager.addProxies(pool, [{ url: proxyUrls(1)[0] as string, maxConcurrency: 1 }]);
-    const lease = await manager.acquireProxy({ pool, durationSeconds: 0.1 });
+    const lease = await manager.acquireProxy({ pool, durationSeconds: 10 });
     if (!lease) throw new Error('expected a lease');
-    await sleep(200);
+    await clockOf(manager, pool).advance(10_000);
     expect(await manager.releaseProxy(lease)).toEqual({ released: false, reason: 'expired' });
     expect(await manager.getPoolStats(pool)).toMatchObject({
       totalLeases: 0,
@@ -130,13 +135,13 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     const started = Date.now();
     const leases = await Promise.all(
       Array.from({ length: 1200 }, (_, i) =>
-        manager.acquireProxy({ pool, durationSeconds: i < 1100 ? 4 : 60 }),
+        manager.acquireProxy({ pool, durationSeconds: i < 1100 ? 30 : 60 }),
       ),
     );
     expect(leases.every((l) => l !== null)).toBe(true);
     // Acquiring must end before the first lease expires, or acquires would reclaim some.
-    expect(Date.now() - started).toBeLessThan(4000);
-    await sleep(4100);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    await clockOf(manager, pool).advance(30_000);
     expect(await manager.cleanupExpiredLeases(pool)).toBe(1100);
     expect(await manager.cleanupExpiredLeases(pool)).toBe(0);
     const stats = await manager.getPoolStats(pool);
@@ -148,7 +153,8 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
   it('extendLease renews a live lease and fails with a typed error once it is gone', async () => {
     const { manager, pool } = await freshPool(ctx);
     await manager.addProxies(pool, proxyUrls(1));
-    const lease = await manager.acquireProxy({ pool, durationSeconds: 0.3 });
+    const clock = clockOf(manager, pool);
+    const lease = await manager.acquireProxy({ pool, durationSeconds: 5 });
     if (!lease) throw new Error('expected a lease');
     const extended = await manager.extendLease(lease, 10);
     expect(extended.expiresAt).toBeGreaterThan(lease.expiresAt);
@@ -156,15 +162,15 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     // A shorter extension never shortens the lease.
     const again = await manager.extendLease(extended, 0.5);
     expect(again.expiresAt).toBe(extended.expiresAt);
-    await sleep(400);
+    await clock.advance(6_000);
     // Still live thanks to the extension.
     expect((await manager.getPoolStats(pool)).totalLeases).toBe(1);
     await manager.releaseProxy(lease);
     await expect(manager.extendLease(lease, 10)).rejects.toBeInstanceOf(LeaseNotFoundError);
 
-    const short = await manager.acquireProxy({ pool, durationSeconds: 0.1 });
+    const short = await manager.acquireProxy({ pool, durationSeconds: 10 });
     if (!short) throw new Error('expected a lease');
-    await sleep(200);
+    await clock.advance(10_000);
     await expect(manager.extendLease(short, 10)).rejects.toBeInstanceOf(LeaseExpiredError);
   });
 
@@ -211,9 +217,9 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
       totalLeases: 2,
     });
     // An expired lease is never counted as live.
-    await manager.acquireProxy({ pool, selector: 'first-available', durationSeconds: 0.1 });
+    await manager.acquireProxy({ pool, selector: 'first-available', durationSeconds: 10 });
     expect(await manager.getPoolStats(pool)).toMatchObject({ leasedProxies: 3, totalLeases: 3 });
-    await sleep(200);
+    await clockOf(manager, pool).advance(10_000);
     expect(await manager.getPoolStats(pool)).toEqual({
       totalProxies: 3,
       activeProxies: 3,
@@ -331,7 +337,7 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
       poolStats: { totalProxies: 2, leasedProxies: 1, totalLeases: 1 },
     });
     expect(acquired[0]?.durationMs).toBeGreaterThan(0);
-    await sleep(20);
+    await clockOf(manager, pool).advance(20);
     await manager.releaseProxy(lease as NonNullable<typeof lease>);
     expect(released[0]).toMatchObject({
       pool,
@@ -339,7 +345,8 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
       poolStats: { totalLeases: 0 },
     });
     expect(released[0]?.leaseDurationMs).toBeGreaterThanOrEqual(15);
-    await sleep(10);
+    // The async listener's rejection lands on a later tick.
+    await vi.waitFor(() => expect(errors).toHaveLength(2));
     expect(errors.map(String)).toEqual(['Error: listener bug', 'Error: async listener bug']);
     off();
     expect(await manager.acquireProxy({ pool })).not.toBeNull();

@@ -1,4 +1,9 @@
-import { type LuaLibrary, type LuaScript, luaLibrary, type PoolKeys } from '@leasehold/core';
+import {
+  type LuaLibrary,
+  type LuaScript,
+  type PoolKeys,
+  scriptLibraryInUse,
+} from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
 import { withTypedErrors } from './connection.js';
 
@@ -16,10 +21,13 @@ export class ScriptRunner {
   /** The first connection; libraries are loaded and listed through it. */
   private readonly redis: Redis | Cluster;
 
-  /** `connections`: calls are spread over them round-robin (they all reach one server). */
+  /**
+   * `connections`: calls are spread over them round-robin (they all reach one server).
+   * `library`: the production one unless a test swapped in its test-clock build.
+   */
   constructor(
     private readonly connections: readonly (Redis | Cluster)[],
-    private readonly library: LuaLibrary = luaLibrary,
+    private readonly library: LuaLibrary = scriptLibraryInUse(),
   ) {
     if (connections.length === 0) throw new Error('ScriptRunner needs a connection');
     this.redis = connections[0] as Redis | Cluster;
@@ -38,10 +46,9 @@ export class ScriptRunner {
     const connection = this.connections[this.nextConnection++ % this.connections.length] as
       | Redis
       | Cluster;
+    const functionName = this.library.functionNames[script.name];
     const call = () =>
-      connection.fcall(script.functionName, keyValues.length, ...keyValues, ...args) as Promise<
-        unknown[]
-      >;
+      connection.fcall(functionName, keyValues.length, ...keyValues, ...args) as Promise<unknown[]>;
     try {
       return await call();
     } catch (error) {

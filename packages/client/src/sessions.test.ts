@@ -1,11 +1,12 @@
 import { SessionDisabledError, SessionNotFoundError } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
-import { expect, it } from 'vitest';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
+import { expect, it, vi } from 'vitest';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
 import { ProxyManager } from './proxyManager.js';
 import type { Lease } from './types.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Session ages, rests and expiries are reached by moving the pool's clock, not by sleeping.
+useTestClockLibrary();
 
 function must<T>(value: T | null | undefined, what = 'a lease'): T {
   if (value === null || value === undefined) throw new Error(`expected ${what}`);
@@ -27,17 +28,25 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-/** Resume a session, retrying briefly while its proxy is resting (short pool cooldowns). */
-async function resumeSoon(manager: ProxyManager, pool: string, id: string): Promise<Lease> {
+/** Resume a session, moving the pool's clock a second at a time while its proxy rests. */
+async function resumeSoon(
+  manager: ProxyManager,
+  pool: string,
+  id: string,
+  clock: TestClock,
+): Promise<Lease> {
   for (let i = 0; i < 20; i++) {
     const lease = await manager.acquireProxy({ pool, session: { id } });
     if (lease !== null) return lease;
-    await sleep(15);
+    await clock.advance(1_000);
   }
   throw new Error(`session ${id} could not be resumed`);
 }
 
 describeEachTarget('sticky sessions', (ctx) => {
+  const clockOf = (manager: ProxyManager, pool: string) =>
+    TestClock.forPool(ctx.redis(), manager.keys, pool);
+
   it('session: true starts a session bound to the leased proxy', async () => {
     const { manager, pool } = await freshPool(ctx);
     await manager.addProxies(pool, proxyUrls(2));
@@ -97,6 +106,7 @@ describeEachTarget('sticky sessions', (ctx) => {
 
   it('session: true reuses idle sessions least recently used first, up to maxSessions', async () => {
     const { manager, pool } = await freshPool(ctx, { maxSessions: 3 });
+    const clock = clockOf(manager, pool);
     await manager.addProxies(pool, proxyUrls(5));
     const a = must(await manager.acquireProxy({ pool, session: true }));
     const b = must(await manager.acquireProxy({ pool, session: true }));
@@ -112,9 +122,9 @@ describeEachTarget('sticky sessions', (ctx) => {
 
     // Idle order: b (longest idle), then c, then a.
     await manager.releaseProxy(b, { ok: true });
-    await sleep(5);
+    await clock.advance(5);
     await manager.releaseProxy(c, { ok: true });
-    await sleep(5);
+    await clock.advance(5);
     await manager.releaseProxy(a, { ok: true });
     const reused = [
       must(await manager.acquireProxy({ pool, session: true })),
@@ -241,6 +251,7 @@ describeEachTarget('sticky sessions', (ctx) => {
 
   it('other failures retire the session after failureThreshold in a row; a success resets the streak', async () => {
     const { manager, pool } = await freshPool(ctx, { failureThreshold: 3 });
+    const clock = clockOf(manager, pool);
     await manager.addProxies(pool, proxyUrls(1));
     const first = must(await manager.acquireProxy({ pool, session: true }));
     const id = sessionOf(first);
@@ -254,13 +265,13 @@ describeEachTarget('sticky sessions', (ctx) => {
       { ok: false as const, error: 'unknown' as const },
     ];
     for (const outcome of outcomes)
-      await manager.releaseProxy(await resumeSoon(manager, pool, id), outcome);
+      await manager.releaseProxy(await resumeSoon(manager, pool, id, clock), outcome);
     expect(await manager.getSessionState(pool, id)).toMatchObject({
       status: 'active',
       consecutiveFailures: 2,
       usageCount: 5,
     });
-    await manager.releaseProxy(await resumeSoon(manager, pool, id), {
+    await manager.releaseProxy(await resumeSoon(manager, pool, id, clock), {
       ok: false,
       error: 'network',
     });
@@ -278,19 +289,20 @@ describeEachTarget('sticky sessions', (ctx) => {
   it('rate limits never count against the session', async () => {
     const { manager, pool } = await freshPool(ctx, {
       failureThreshold: 2,
-      cooldown: { baseSeconds: 0.02, maxSeconds: 0.05 },
+      cooldown: { baseSeconds: 2, maxSeconds: 5 },
     });
+    const clock = clockOf(manager, pool);
     await manager.addProxies(pool, proxyUrls(1));
     const first = must(await manager.acquireProxy({ pool, session: true }));
     const id = sessionOf(first);
     await manager.releaseProxy(first, { ok: false, error: 'rate_limit', statusCode: 429 });
     for (let i = 0; i < 3; i++) {
-      const lease = await resumeSoon(manager, pool, id);
+      const lease = await resumeSoon(manager, pool, id, clock);
       await manager.releaseProxy(lease, {
         ok: false,
         error: 'rate_limit',
         statusCode: 429,
-        retryAfterMs: 20,
+        retryAfterMs: 2_000,
       });
     }
     expect(await manager.getSessionState(pool, id)).toMatchObject({
@@ -301,7 +313,7 @@ describeEachTarget('sticky sessions', (ctx) => {
     });
     expect((await manager.getPoolStats(pool)).liveSessions).toBe(1);
     // Still resumable once the proxy's rest is over.
-    expect((await resumeSoon(manager, pool, id)).session?.id).toBe(id);
+    expect((await resumeSoon(manager, pool, id, clock)).session?.id).toBe(id);
   });
 
   it('retires the session after maxUsageCount outcomes; releases without an outcome do not count', async () => {
@@ -335,7 +347,7 @@ describeEachTarget('sticky sessions', (ctx) => {
   });
 
   it('retires the session after maxAgeSeconds, on resume and when picked as idle', async () => {
-    const { manager, pool } = await freshPool(ctx, { session: { maxAgeSeconds: 0.2 } });
+    const { manager, pool } = await freshPool(ctx, { session: { maxAgeSeconds: 60 } });
     await manager.addProxies(pool, proxyUrls(2));
     const first = must(await manager.acquireProxy({ pool, session: true }));
     const id = sessionOf(first);
@@ -351,7 +363,7 @@ describeEachTarget('sticky sessions', (ctx) => {
     const id2 = sessionOf(second);
     expect(id2).not.toBe(id);
     await manager.releaseProxy(second);
-    await sleep(260);
+    await clockOf(manager, pool).advance(61_000);
 
     const error = await rejection(manager.acquireProxy({ pool, session: { id } }));
     expect(error).toBeInstanceOf(SessionDisabledError);
@@ -554,9 +566,9 @@ describeEachTarget('sticky sessions', (ctx) => {
   it('an expired lease reclaimed by a sweep gives its session back as idle', async () => {
     const { manager, pool } = await freshPool(ctx);
     await manager.addProxies(pool, proxyUrls(1));
-    const lease = must(await manager.acquireProxy({ pool, session: true, durationSeconds: 0.1 }));
+    const lease = must(await manager.acquireProxy({ pool, session: true, durationSeconds: 10 }));
     const id = sessionOf(lease);
-    await sleep(150);
+    await clockOf(manager, pool).advance(10_000);
     expect(await manager.cleanupExpiredLeases(pool)).toBe(1);
     expect((await manager.getSessionState(pool, id)).leased).toBe(false);
     expect(sessionOf(await manager.acquireProxy({ pool, session: true }))).toBe(id);
@@ -567,16 +579,17 @@ describeEachTarget('sticky sessions', (ctx) => {
   it('a session whose record has expired no longer counts as live nor toward maxSessions', async () => {
     const { manager, pool } = await freshPool(ctx, {
       maxSessions: 1,
-      session: { maxAgeSeconds: 0.05 },
+      session: { maxAgeSeconds: 5 },
     });
     await manager.addProxies(pool, proxyUrls(2));
     const lease = must(await manager.acquireProxy({ pool, session: true }));
     const id = sessionOf(lease);
     await manager.releaseProxy(lease, { ok: true });
-    await sleep(80);
+    await clockOf(manager, pool).advance(6_000);
     // The session record's TTL (maxAge + one day) runs out while nobody touches the pool.
-    await ctx.redis().pexpire(manager.keys.session(pool, id), 1);
-    await sleep(10);
+    const record = manager.keys.session(pool, id);
+    await ctx.redis().pexpire(record, 1);
+    await vi.waitFor(async () => expect(await ctx.redis().exists(record)).toBe(0));
     await expect(manager.getSessionState(pool, id)).rejects.toBeInstanceOf(SessionNotFoundError);
     expect((await manager.getPoolStats(pool)).liveSessions).toBe(0);
     const fresh = await manager.acquireProxy({ pool, session: true });
@@ -588,12 +601,11 @@ describeEachTarget('sticky sessions', (ctx) => {
   it('a session lease reclaimed after its lease record expired frees the session', async () => {
     const { manager, pool } = await freshPool(ctx);
     await manager.addProxies(pool, proxyUrls(1));
-    const lease = must(await manager.acquireProxy({ pool, session: true, durationSeconds: 0.05 }));
+    const lease = must(await manager.acquireProxy({ pool, session: true, durationSeconds: 10 }));
     const id = sessionOf(lease);
-    await sleep(80);
+    await clockOf(manager, pool).advance(10_000);
     // The lease record is gone; only the deadline entry remains.
     await ctx.redis().hdel(manager.keys.poolKeys(pool).leases, lease.id);
-    await sleep(10);
     expect(await manager.cleanupExpiredLeases(pool)).toBe(1);
     expect((await manager.getSessionState(pool, id)).leased).toBe(false);
     expect(sessionOf(await manager.acquireProxy({ pool, session: true }))).toBe(id);

@@ -5,13 +5,14 @@ import {
   SessionProxyUnavailableError,
   ValidationError,
 } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
 import type { ProxyManager } from './proxyManager.js';
 import type { Lease } from './types.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Cooldowns and expiries are reached by moving the pool's clock, not by sleeping.
+useTestClockLibrary();
 const fail = { ok: false as const, error: 'network' as const, message: 'ECONNRESET' };
 
 function must<T>(value: T | null | undefined, what = 'a lease'): T {
@@ -111,7 +112,7 @@ describeEachTarget('transitions', (ctx) => {
   it('a disabled proxy stays out even after its cooldown; enabling it closes its circuit', async () => {
     const { manager, pool } = await freshPool(ctx, {
       failureThreshold: 2,
-      cooldown: { baseSeconds: 0.05, maxSeconds: 0.1 },
+      cooldown: { baseSeconds: 5, maxSeconds: 10 },
     });
     const [a, b] = await manager.addProxies(pool, proxyUrls(2));
     const aId = must(a).id;
@@ -122,7 +123,7 @@ describeEachTarget('transitions', (ctx) => {
       );
     expect(await manager.getProxyState(pool, aId)).toMatchObject({ circuit: 'open', opens: 1 });
     expect(await manager.transitionProxyState(pool, aId, 'disabled', 'flaky')).toBe(true);
-    await sleep(120);
+    await TestClock.forPool(ctx.redis(), manager.keys, pool).advance(12_000);
     expect(await manager.recoverCooldowns(pool)).toBe(0);
     expect(await manager.acquireProxy({ pool, filters: { exclude: [must(b).id] } })).toBeNull();
     expect((await manager.getProxyState(pool, aId)).status).toBe('disabled');
@@ -403,11 +404,12 @@ describeEachTarget('error log', (ctx) => {
 
   it('an expired lease that is reclaimed is logged with its consumer', async () => {
     const { manager, pool } = await freshPool(ctx);
+    const clock = TestClock.forPool(ctx.redis(), manager.keys, pool);
     await manager.addProxies(pool, [{ url: proxyUrls(1)[0] as string, maxConcurrency: 1 }]);
     const sleepy = must(
-      await manager.acquireProxy({ pool, consumer: 'sleepy', durationSeconds: 0.1 }),
+      await manager.acquireProxy({ pool, consumer: 'sleepy', durationSeconds: 10 }),
     );
-    await sleep(150);
+    await clock.advance(10_000);
     expect(await manager.cleanupExpiredLeases(pool)).toBe(1);
     const [entry] = await manager.getErrorLog(pool);
     expect(entry).toMatchObject({
@@ -422,11 +424,11 @@ describeEachTarget('error log', (ctx) => {
       await manager.acquireProxy({
         pool,
         consumer: 'dozy',
-        durationSeconds: 0.1,
+        durationSeconds: 10,
         session: true,
       }),
     );
-    await sleep(150);
+    await clock.advance(10_000);
     const next = must(await manager.acquireProxy({ pool, consumer: 'next' }));
     const [lazy] = await manager.getErrorLog(pool, { limit: 1 });
     expect(lazy).toMatchObject({
@@ -440,8 +442,8 @@ describeEachTarget('error log', (ctx) => {
 
     await manager.releaseProxy(next);
     // And when the late holder releases before any sweep did.
-    const late = must(await manager.acquireProxy({ pool, consumer: 'late', durationSeconds: 0.1 }));
-    await sleep(150);
+    const late = must(await manager.acquireProxy({ pool, consumer: 'late', durationSeconds: 10 }));
+    await clock.advance(10_000);
     expect(await manager.releaseProxy(late)).toEqual({ released: false, reason: 'expired' });
     const [released] = await manager.getErrorLog(pool, { limit: 1 });
     expect(released).toMatchObject({ type: 'lease_expired', consumer: 'late', leaseId: late.id });

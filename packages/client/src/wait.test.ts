@@ -1,8 +1,11 @@
-import { describeEachTarget } from '@leasehold/testing';
-import { expect, it } from 'vitest';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
+import { expect, it, vi } from 'vitest';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
 import { ProxyManager } from './proxyManager.js';
 import type { Lease } from './types.js';
+
+// Expiries are reached by moving the pool's clock, not by sleeping.
+useTestClockLibrary();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,19 +18,49 @@ describeEachTarget('waiting for capacity (waitMs)', (ctx) => {
     return fixture;
   }
 
+  /** A manager on its own connection, named so that waitForAttempt can find it. */
+  async function namedManager(prefix: string) {
+    const name = `waiter-${prefix}`;
+    return {
+      name,
+      manager: new ProxyManager({ redis: await ctx.newClient({ connectionName: name }), prefix }),
+    };
+  }
+
+  /**
+   * Resolves once the named manager's first acquire attempt has run (its connection's last
+   * command is an FCALL): from then on it waits for a wake-up. A wake-up arriving between
+   * that attempt and its wait is not lost (CapacitySignal counts generations).
+   */
+  async function waitForAttempt(name: string) {
+    const client = ctx.redis();
+    const nodes = 'nodes' in client ? client.nodes('master') : [client];
+    const attempt = new RegExp(`name=${name} [^\\n]*cmd=fcall`);
+    await vi.waitFor(
+      async () => {
+        const lists = await Promise.all(nodes.map((n) => n.client('LIST') as Promise<string>));
+        expect(lists.join('\n')).toMatch(attempt);
+      },
+      { timeout: 5_000, interval: 10 },
+    );
+  }
+
   it('a waiter is woken by the release that frees capacity, not by a timer', async () => {
     const { manager, pool, prefix } = await capOnePool();
-    const waiterManager = new ProxyManager({ redis: await ctx.newClient(), prefix });
+    const { name, manager: waiterManager } = await namedManager(prefix);
     const held = (await manager.acquireProxy({ pool })) as Lease;
-    const started = performance.now();
-    const waiting = waiterManager.acquireProxy({ pool, waitMs: 5000 });
-    await sleep(300);
+    let settled = false;
+    const waiting = waiterManager.acquireProxy({ pool, waitMs: 5000 }).finally(() => {
+      settled = true;
+    });
+    await waitForAttempt(name);
+    // It tried, found nothing and waits: only the release can give it a lease.
+    expect(settled).toBe(false);
     const releasedAt = performance.now();
     await manager.releaseProxy(held);
     const lease = await waiting;
     const wokeAfter = performance.now() - releasedAt;
     expect(lease).not.toBeNull();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     // Well before the 1 s lost-wake-up guard could have fired: the release's message woke it
     // (loose bound: CI shares 2 cores between Redis, the cluster and the test process).
     expect(wokeAfter).toBeLessThan(700);
@@ -47,10 +80,11 @@ describeEachTarget('waiting for capacity (waitMs)', (ctx) => {
 
   it('an expiry also wakes waiters (capacity reclaimed without a release)', async () => {
     const { manager, pool, prefix } = await capOnePool();
-    const other = new ProxyManager({ redis: await ctx.newClient(), prefix });
-    await manager.acquireProxy({ pool, durationSeconds: 0.2 });
+    const { name, manager: other } = await namedManager(prefix);
+    await manager.acquireProxy({ pool, durationSeconds: 60 });
     const lease = other.acquireProxy({ pool, waitMs: 3000 });
-    await sleep(250);
+    await waitForAttempt(name);
+    await TestClock.forPool(ctx.redis(), manager.keys, pool).advance(60_000);
     // Any pool call reclaims the expired lease and publishes the freed capacity.
     await manager.getPoolStats(pool);
     expect(await lease).not.toBeNull();

@@ -101,4 +101,6 @@ export {
   luaLibrary,
   luaScripts,
   type ScriptName,
+  scriptLibraryInUse,
+  useScriptLibrary,
 } from './scripts/registry.js';

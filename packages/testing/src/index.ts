@@ -54,5 +54,6 @@ export {
 export type { AclUser, SecureRedisHandle, SecureRedisOptions } from './secureRedis.js';
 export { makeTestCertificates, startSecureRedis } from './secureRedis.js';
 export { assertSameSlot, keySlot, scanKeys } from './slots.js';
+export { TestClock, testClockLibrary, useTestClockLibrary } from './testClock.js';
 export { trackedPids } from './trackedProcesses.js';
 export { uniquePrefix } from './uniquePrefix.js';

@@ -1,10 +1,10 @@
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
+import { describeEachTarget, type RedisClient } from '@leasehold/testing';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import {
   redisEnv,
-  sleep,
   spawnWorkerProcess,
   type TestSchema,
   testSchema,
@@ -24,6 +24,35 @@ function withPassword(url: string): { url: string; password: string } {
   if (parsed.password) return { url, password: decodeURIComponent(parsed.password) };
   parsed.password = DB_PASSWORD;
   return { url: parsed.toString(), password: DB_PASSWORD };
+}
+
+/** Local ports of a live process's TCP sockets (Linux /proc): its addresses in CLIENT LIST. */
+async function tcpPortsOf(pid: number): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`)) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode) inodes.add(inode);
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const rows = (await readFile(table, 'utf8').catch(() => '')).split('\n').slice(1);
+    for (const columns of rows.map((row) => row.trim().split(/\s+/))) {
+      if (inodes.has(columns[9] as string))
+        ports.push(Number.parseInt((columns[1] as string).split(':')[1] as string, 16));
+    }
+  }
+  return ports;
+}
+
+/** Whether any Redis node still has a client connected from one of these local ports. */
+async function anyClientFrom(redis: RedisClient, ports: number[]): Promise<boolean> {
+  const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
+  const lists = await Promise.all(nodes.map((n) => n.client('LIST') as Promise<string>));
+  const connected = new Set(
+    [...lists.join('\n').matchAll(/ addr=[^ ]*:(\d+) /g)].map((m) => Number(m[1])),
+  );
+  return ports.some((port) => connected.has(port));
 }
 
 interface JobDone {
@@ -95,11 +124,18 @@ describeEachTarget('worker process: crash mid-batch, restart, graceful stop', (c
         20_000,
         5,
       );
+      const victimPorts = await tcpPortsOf(victim.child.pid as number);
       victim.kill('SIGKILL');
       expect((await victim.exited).signal).toBe('SIGKILL');
-      // Commands the worker sent just before dying may still be executing: let them land,
-      // then this is frozen: what the dead worker read but never acknowledged.
-      await sleep(100);
+      // Commands the worker sent just before dying may still be executing: Redis drops a
+      // connection only after running what it had read from it. Once none of the dead
+      // worker's connections is left, this is frozen: what it read but never acknowledged.
+      await waitFor(
+        "the dead worker's connections to close",
+        async () => !(await anyClientFrom(ctx.redis(), victimPorts)),
+        10_000,
+        10,
+      );
       pendingAfterKill = await stream.pendingCount('bulk');
     }
     const persistedAfterKill = await db.count('pool = $1', ['bulk']);
@@ -109,7 +145,13 @@ describeEachTarget('worker process: crash mid-batch, restart, graceful stop', (c
     expect(pendingAfterKill).toBeGreaterThan(0);
     expect(persistedAfterKill).toBeLessThan(ENTRIES);
 
-    const second = spawnWorkerProcess({ ...env, ERROR_LOG_CLAIM_IDLE_MS: '500' });
+    // One job at a time: with runs every 200 ms overlapping on a busy machine, one run could
+    // take over (after 500 ms) the batch an earlier run of the same replica is still inserting.
+    const second = spawnWorkerProcess({
+      ...env,
+      ERROR_LOG_CLAIM_IDLE_MS: '500',
+      WORKER_CONCURRENCY: '1',
+    });
     processes.push(second);
     await waitFor(
       'every entry in PostgreSQL and none pending',
@@ -145,5 +187,7 @@ describeEachTarget('worker process: crash mid-batch, restart, graceful stop', (c
     expect(everything).not.toContain(database.password);
     expect(everything).not.toContain(REDIS_PASSWORD);
     expect(everything).toContain('***');
-  });
+    // Three worker processes start (tsx) and 10,000 rows go in: on a shared 2-core machine
+    // that alone can take half a minute.
+  }, 90_000);
 });

@@ -1,11 +1,14 @@
 import { ProxyManager } from '@leasehold/client';
 import { ERROR_CATEGORIES } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
-import { parsePrometheus, series, sleep, startTestWorker } from '../test/testSupport.js';
 import type { ErrorLogStore } from './errorLogStore.js';
 import { checkHealth } from './health.js';
+import { parsePrometheus, series, startTestWorker } from '../test/testSupport.js';
 import type { WorkerHandle } from './worker.js';
+
+// The worker replicas run in this process: they read the moved clock too.
+useTestClockLibrary();
 
 const LONG = { leaseExpiryMs: 60_000, cooldownRecoveryMs: 60_000, persistErrorLogsMs: 60_000 };
 
@@ -39,9 +42,9 @@ describeEachTarget('worker metrics and health', (ctx) => {
     await manager.releaseProxy(await take(), { ok: true, latencyMs: 700 });
     await manager.releaseProxy(await take(), { ok: false, error: 'timeout', latencyMs: 4_000 }); // opens its circuit
     await manager.releaseProxy(await take(), { ok: false, error: 'rate_limit', statusCode: 429 });
-    await manager.acquireProxy({ pool: 'shop', durationSeconds: 0.05 }); // will expire
+    await manager.acquireProxy({ pool: 'shop', durationSeconds: 5 }); // will expire
     await take(); // stays live
-    await sleep(100);
+    await TestClock.forPool(ctx.redis(), manager.keys, 'shop').advance(5_000);
     // Scrapes are read-only: reclaim the expired lease now, so both replicas and the API
     // below agree whatever the worker's first lease-expiry run does meanwhile.
     await manager.cleanupExpiredLeases('shop');

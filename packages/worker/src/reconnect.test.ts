@@ -1,8 +1,17 @@
 import { ProxyManager } from '@leasehold/client';
-import { createRedisClient, type RedisServerHandle, startRedisServer } from '@leasehold/testing';
+import {
+  createRedisClient,
+  type RedisServerHandle,
+  startRedisServer,
+  TestClock,
+  useTestClockLibrary,
+} from '@leasehold/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sleep, waitFor } from '../test/testSupport.js';
+import { waitFor } from '../test/testSupport.js';
 import { startWorker, type WorkerHandle } from './worker.js';
+
+// The worker runs in this process: it reads the moved clock too.
+useTestClockLibrary();
 
 // Standalone only: it restarts the Redis server itself, which needs a private server of its
 // own (the shared cluster cannot be restarted under the other suites).
@@ -14,14 +23,15 @@ describe('worker across a Redis restart', () => {
     await server?.stop();
   });
 
-  /** A pool with one lease that expires in 0.2 s; resolves once the worker swept it. */
+  /** A pool with one lease, expired by moving the pool's clock; resolves once the worker swept it. */
   async function expiredLeaseIsSwept(url: string, prefix: string): Promise<void> {
     const redis = await createRedisClient({ kind: 'standalone', url });
     try {
       const manager = new ProxyManager({ redis, prefix });
       await manager.upsertPool({ name: 'p1' });
       await manager.addProxies('p1', ['http://u:pw@10.6.0.1:8080']);
-      expect(await manager.acquireProxy({ pool: 'p1', durationSeconds: 0.2 })).not.toBeNull();
+      expect(await manager.acquireProxy({ pool: 'p1', durationSeconds: 60 })).not.toBeNull();
+      await TestClock.forPool(redis, manager.keys, 'p1').advance(60_000);
       const deadlines = manager.keys.poolKeys('p1').leaseDeadlines;
       await waitFor(
         'the worker to sweep the lease',
@@ -46,8 +56,11 @@ describe('worker across a Redis restart', () => {
     await expiredLeaseIsSwept(url, prefix);
 
     await server.stop();
-    await sleep(500);
-    expect((await worker.health()).checks.redis).toBe('down');
+    await waitFor(
+      'health to see Redis down',
+      async () => (await worker?.health())?.checks.redis === 'down',
+      15_000,
+    );
     // Same port, no data (no persistence): pools, queue and schedulers are all gone.
     server = await startRedisServer({ port });
     await waitFor(

@@ -23,8 +23,30 @@ export interface LuaLibrary {
   readonly version: string;
   /** What FUNCTION LOAD takes. */
   readonly source: string;
+  /** What FCALL calls for each script (function names are global to a server). */
+  readonly functionNames: { readonly [N in ScriptName]: string };
 }
 
-export const luaLibrary: LuaLibrary = generatedLibrary;
-
 export const luaScripts: { readonly [N in ScriptName]: LuaScript } = generatedScripts;
+
+export const luaLibrary: LuaLibrary = {
+  ...generatedLibrary,
+  functionNames: Object.fromEntries(
+    Object.values(luaScripts).map((s) => [s.name, s.functionName]),
+  ) as LuaLibrary['functionNames'],
+};
+
+let libraryInUse: LuaLibrary = luaLibrary;
+
+/** The library script runners created from now on load and call: `luaLibrary` unless swapped. */
+export function scriptLibraryInUse(): LuaLibrary {
+  return libraryInUse;
+}
+
+/**
+ * Internal, for @leasehold/testing: swap the library for the rest of this process (its
+ * test-clock build of the same scripts). Applications have no reason to call it.
+ */
+export function useScriptLibrary(library: LuaLibrary): void {
+  libraryInUse = library;
+}
