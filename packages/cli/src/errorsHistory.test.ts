@@ -8,7 +8,7 @@ import {
   silentLogger,
 } from '@leasehold/worker';
 import { afterAll, it as baseIt, beforeAll, expect } from 'vitest';
-import { type TestSchema, testSchema } from '../../worker/src/testSupport.js';
+import { type TestSchema, testSchema } from '../../worker/test/testSupport.js';
 
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
 

@@ -6,8 +6,8 @@ import {
 } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it, vi } from 'vitest';
-import type { ProxyManager } from './proxyManager.js';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
+import type { ProxyManager } from './proxyManager.js';
 import type { AcquireEvent, ReleaseEvent } from './types.js';
 
 // Expiries are reached by moving the pool's clock, not by sleeping.

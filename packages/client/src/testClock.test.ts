@@ -1,8 +1,8 @@
 import { LeaseExpiredError } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
+import { freshPool, proxyUrls } from '../test/testSupport.js';
 import { ProxyManager } from './proxyManager.js';
-import { freshPool, proxyUrls } from './testSupport.js';
 
 useTestClockLibrary();
 

@@ -2,12 +2,6 @@ import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { ErrorLogStore } from './errorLogStore.js';
-import { ErrorLogStream } from './errorLogStream.js';
-import { silentLogger } from './logger.js';
-import { migrateDatabase } from './migrations.js';
-import { persistErrorLogs } from './persistErrorLogs.js';
-import { JobName } from './schedules.js';
 import {
   sleep,
   startTestWorker,
@@ -15,7 +9,13 @@ import {
   testSchema,
   waitFor,
   writeErrorEntries,
-} from './testSupport.js';
+} from '../test/testSupport.js';
+import { ErrorLogStore } from './errorLogStore.js';
+import { ErrorLogStream } from './errorLogStream.js';
+import { silentLogger } from './logger.js';
+import { migrateDatabase } from './migrations.js';
+import { persistErrorLogs } from './persistErrorLogs.js';
+import { JobName } from './schedules.js';
 import type { WorkerHandle } from './worker.js';
 
 const settings = { batchSize: 500, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 };

@@ -1,12 +1,12 @@
 import { PoolNotFoundError, PoolStatsReader, ProxyManager } from '@leasehold/client';
 import { describeEachTarget, type RedisClient, scanKeys } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
+import { parsePrometheus, series, sleep } from '../test/testSupport.js';
 import { checkHealth } from './health.js';
 import { type OpsServer, startOpsServer } from './httpServer.js';
 import { silentLogger } from './logger.js';
 import { createMetricsRegistry } from './metrics.js';
 import { PoolSnapshots } from './poolSnapshots.js';
-import { parsePrometheus, series, sleep } from './testSupport.js';
 
 /** Every key under the prefix with its DUMP: equal before and after means nothing was written. */
 async function keyspace(redis: RedisClient, prefix: string): Promise<Map<string, string>> {

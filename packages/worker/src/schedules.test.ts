@@ -1,7 +1,7 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
-import { JOB_NAMES } from './schedules.js';
 import { completedJobs, startTestWorker, waitFor } from '../test/testSupport.js';
+import { JOB_NAMES } from './schedules.js';
 import type { WorkerHandle } from './worker.js';
 
 const EVERY_MS = 250;
