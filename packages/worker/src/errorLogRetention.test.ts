@@ -1,9 +1,8 @@
 import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import {
-  sleep,
   startTestWorker,
   type TestSchema,
   testSchema,
@@ -17,6 +16,9 @@ import { migrateDatabase } from './migrations.js';
 import { persistErrorLogs } from './persistErrorLogs.js';
 import { JobName } from './schedules.js';
 import type { WorkerHandle } from './worker.js';
+
+// The lease's expiry is reached by moving the pool's clock, not by sleeping.
+useTestClockLibrary();
 
 const settings = { batchSize: 500, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 };
 
@@ -43,8 +45,8 @@ describeEachTarget('error-log retention with PostgreSQL', (ctx) => {
     const failing = await manager.acquireProxy({ pool: 'kept', consumer: 'w1' });
     if (!failing) throw new Error('expected a lease');
     await manager.releaseProxy(failing, { ok: false, error: 'blocked', statusCode: 403 });
-    await manager.acquireProxy({ pool: 'kept', consumer: 'w2', durationSeconds: 0.05 });
-    await sleep(100);
+    await manager.acquireProxy({ pool: 'kept', consumer: 'w2', durationSeconds: 1 });
+    await TestClock.forPool(ctx.redis(), manager.keys, 'kept').advance(2_000);
     await manager.cleanupExpiredLeases('kept');
     const recent = await manager.getErrorLog('kept', { limit: 100 });
     // The failure, its circuit opening and the expiry.

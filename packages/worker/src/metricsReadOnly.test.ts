@@ -1,12 +1,21 @@
 import { PoolNotFoundError, PoolStatsReader, ProxyManager } from '@leasehold/client';
-import { describeEachTarget, type RedisClient, scanKeys } from '@leasehold/testing';
+import {
+  describeEachTarget,
+  type RedisClient,
+  scanKeys,
+  TestClock,
+  useTestClockLibrary,
+} from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
-import { parsePrometheus, series, sleep } from '../test/testSupport.js';
+import { parsePrometheus, series } from '../test/testSupport.js';
 import { checkHealth } from './health.js';
 import { type OpsServer, startOpsServer } from './httpServer.js';
 import { silentLogger } from './logger.js';
 import { createMetricsRegistry } from './metrics.js';
 import { PoolSnapshots } from './poolSnapshots.js';
+
+// Due expiries and cooldowns are reached by moving the pool's clock, not by sleeping.
+useTestClockLibrary();
 
 /** Every key under the prefix with its DUMP: equal before and after means nothing was written. */
 async function keyspace(redis: RedisClient, prefix: string): Promise<Map<string, string>> {
@@ -43,7 +52,8 @@ describeEachTarget('/metrics is read-only', (ctx) => {
     const failing = await manager.acquireProxy({ pool: 'ro' });
     if (!failing) throw new Error('expected a lease');
     await manager.releaseProxy(failing, { ok: false, error: 'network' }); // circuit opens
-    await sleep(1_100); // the lease, the cooldown and the session are now all due
+    // The lease, the cooldown and the session are now all due.
+    await TestClock.forPool(redis, manager.keys, 'ro').advance(1_100);
 
     const snapshots = new PoolSnapshots(manager, new PoolStatsReader(redis, manager.keys), 0);
     const server = await startOpsServer({
