@@ -1,11 +1,10 @@
 import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   startTestWorker,
-  type TestSchema,
-  testSchema,
+  usePersistenceFixture,
   waitFor,
   writeErrorEntries,
 } from '../test/testSupport.js';
@@ -15,7 +14,6 @@ import { silentLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { persistErrorLogs } from './persistErrorLogs.js';
 import { JobName } from './schedules.js';
-import type { WorkerHandle } from './worker.js';
 
 // The lease's expiry is reached by moving the pool's clock, not by sleeping.
 useTestClockLibrary();
@@ -25,17 +23,7 @@ const settings = { batchSize: 500, claimIdleMs: 60_000, maxEntriesPerRun: 100_00
 // Defect 12: persisting used to XDEL what it had copied, so with DATABASE_URL set the error
 // log readers see (getErrorLog, `leasehold errors`) emptied itself seconds after each entry.
 describeEachTarget('error-log retention with PostgreSQL', (ctx) => {
-  let db: TestSchema;
-  const replicas: WorkerHandle[] = [];
-  beforeAll(() => {
-    db = testSchema();
-  });
-  afterEach(async () => {
-    await Promise.all(replicas.splice(0).map((r) => r.close()));
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const { db, replicas } = usePersistenceFixture();
 
   it('persisted entries are still returned by getErrorLog', async () => {
     const prefix = ctx.uniquePrefix();

@@ -2,11 +2,10 @@ import { Writable } from 'node:stream';
 import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   startTestWorker,
-  type TestSchema,
-  testSchema,
+  usePersistenceFixture,
   waitFor,
   writeErrorEntries,
 } from '../test/testSupport.js';
@@ -16,22 +15,11 @@ import { createLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { NO_DATABASE_NOTE, persistErrorLogs } from './persistErrorLogs.js';
 import { JobName } from './schedules.js';
-import type { WorkerHandle } from './worker.js';
 
 const settings = { batchSize: 1000, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 };
 
 describeEachTarget('error-log persistence', (ctx) => {
-  let db: TestSchema;
-  const replicas: WorkerHandle[] = [];
-  beforeAll(() => {
-    db = testSchema();
-  });
-  afterEach(async () => {
-    await Promise.all(replicas.splice(0).map((r) => r.close()));
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const { db, replicas } = usePersistenceFixture();
 
   it('without DATABASE_URL keeps entries in the stream and says so once', async () => {
     const prefix = ctx.uniquePrefix();

@@ -9,6 +9,7 @@ import type { KeySchema } from '@leasehold/core';
 import type { RedisClient, RedisTarget, TargetContext } from '@leasehold/testing';
 import type { Queue } from 'bullmq';
 import pg from 'pg';
+import { afterAll, afterEach } from 'vitest';
 import { createLogger, type Logger, type LogLevel } from '../src/logger.js';
 import type { WorkerOptions } from '../src/options.js';
 import { startWorker, type WorkerHandle } from '../src/worker.js';
@@ -82,6 +83,20 @@ export function testSchema(): TestSchema {
       await pool.end();
     },
   };
+}
+
+/**
+ * A suite that persists: a schema of its own (dropped after the suite) and the replicas its
+ * tests start (push them to `replicas`; closed after each test).
+ */
+export function usePersistenceFixture(): { db: TestSchema; replicas: WorkerHandle[] } {
+  const db = testSchema();
+  const replicas: WorkerHandle[] = [];
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map((r) => r.close()));
+  });
+  afterAll(() => db.drop());
+  return { db, replicas };
 }
 
 // ---- in-process replicas ------------------------------------------------------------
