@@ -11,7 +11,7 @@ import {
 import { Redis } from 'ioredis';
 import { it as baseIt, expect } from 'vitest';
 
-// Each CLI call is a fresh Node process (~1 s with tsx): give these tests room on 2 cores.
+// Each CLI call is a fresh Node process (~0.5 s): give these tests room on 2 cores.
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
 
 // The CLI as a person runs it: a separate process, configured by env, against real Redis.

@@ -1,7 +1,7 @@
 import { describeEachTarget, redisTargetEnv, runLeaseholdCli } from '@leasehold/testing';
 import { it as baseIt, expect } from 'vitest';
 
-// Each CLI call is a fresh Node process (~1 s with tsx): give these tests room on 2 cores.
+// Each CLI call is a fresh Node process (~0.5 s): give these tests room on 2 cores.
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
 
 // Defect 11: `leasehold pool update` changes only the settings it is given.

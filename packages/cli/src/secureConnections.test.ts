@@ -1,35 +1,15 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { aclDenials, describeEachSecureTarget } from '@leasehold/testing';
+import { aclDenials, describeEachSecureTarget, runLeaseholdCli } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
-const main = join(root, 'packages/cli/src/main.ts');
 
 // The CLI as an operator runs it against managed Redis: rediss://, an ACL user, a private CA.
 describeEachSecureTarget('leasehold CLI over TLS with an ACL user', 'client', (ctx) => {
-  async function cli(args: string[], password = ctx.user().password, trustCa = true) {
-    const env = ctx.redis().env({ username: ctx.user().username, password });
-    try {
-      const { stdout, stderr } = await run(tsx, [main, ...args], {
-        cwd: root,
-        env: {
-          ...process.env,
-          ...env,
-          LEASEHOLD_PREFIX: 'lh',
-          ...(trustCa ? {} : { NODE_EXTRA_CA_CERTS: '' }),
-        },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
+  function cli(args: string[], password = ctx.user().password, trustCa = true) {
+    return runLeaseholdCli(args, {
+      ...ctx.redis().env({ username: ctx.user().username, password }),
+      LEASEHOLD_PREFIX: 'lh',
+      ...(trustCa ? {} : { NODE_EXTRA_CA_CERTS: '' }),
+    });
   }
 
   it("creates and lists pools under README's client ACL, nothing denied", async () => {
