@@ -339,12 +339,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof LeaseholdError) {
     const issues = 'issues' in error ? (error.issues as { field: string; message: string }[]) : [];
     const field = error.field === undefined ? '' : `, ${error.field}`;
-    process.stderr.write(
-      `leasehold: ${redactCredentials(error.message)} [${error.code}${field}]\n`,
-    );
+    // A LeaseholdError's text is built from redacted values already.
+    process.stderr.write(`leasehold: ${error.message} [${error.code}${field}]\n`);
     for (const issue of issues.slice(1))
-      process.stderr.write(`  ${issue.field}: ${redactCredentials(issue.message)}\n`);
-    if (error.hint) process.stderr.write(`hint: ${redactCredentials(error.hint)}\n`);
+      process.stderr.write(`  ${issue.field}: ${issue.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
     return;
   }
   // Whatever it is, never echo a password (a REDIS_URL in a connection error, say).
