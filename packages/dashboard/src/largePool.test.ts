@@ -1,6 +1,6 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { PASSWORD, seedPool, useDashboards } from './testSupport.js';
+import { PASSWORD, seedPool, useDashboards } from '../test/testSupport.js';
 
 describeEachTarget('dashboard with a 1,000-proxy pool', (ctx) => {
   const start = useDashboards(ctx);

@@ -2,8 +2,8 @@
 import { ProxyManager } from '@leasehold/client';
 import type { TargetContext } from '@leasehold/testing';
 import { afterEach } from 'vitest';
-import type { Dashboard, DashboardOptions } from './options.js';
-import { startDashboard } from './server.js';
+import type { Dashboard, DashboardOptions } from '../src/options.js';
+import { startDashboard } from '../src/server.js';
 
 export const PASSWORD = 'Pa55-w0rd-never-shown';
 export const HOSTILE = '<script>window.pwned=1</script>';
