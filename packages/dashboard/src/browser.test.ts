@@ -7,8 +7,8 @@ import { HOUSEKEEPING_QUEUE, queuePrefix, upsertSchedules } from '@leasehold/wor
 import { Queue } from 'bullmq';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startDashboard } from './server.js';
 import { PASSWORD, seedPool, useDashboards } from '../test/testSupport.js';
+import { startDashboard } from './server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../test-output/screenshots/', import.meta.url));

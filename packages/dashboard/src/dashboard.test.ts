@@ -1,7 +1,7 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { describe, expect, it } from 'vitest';
-import { DashboardTokenRequiredError } from './options.js';
 import { csrfFrom, form, HOSTILE, PASSWORD, seedPool, useDashboards } from '../test/testSupport.js';
+import { DashboardTokenRequiredError } from './options.js';
 
 const TOKEN = 'a-long-dashboard-token-0123456789';
 
