@@ -23,7 +23,7 @@ describeEachTarget('dashboard with a 1,000-proxy pool', (ctx) => {
     console.info(
       `[${ctx.target.kind}] 1,000-proxy pool page ${page.ms.toFixed(0)} ms (${(page.body.length / 1024).toFixed(0)} KiB), overview ${overview.ms.toFixed(0)} ms`,
     );
-    // Generous: a loaded 2-core CI machine; locally it is a few hundred ms.
-    expect(page.ms).toBeLessThan(5000);
+    // Generous: 0.4-0.5 s alone, 1.3-2.3 s with the whole suite on 2 cores.
+    expect(page.ms).toBeLessThan(10_000);
   });
 });
