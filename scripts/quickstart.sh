@@ -3,7 +3,7 @@
 # the TLS tests' throwaway certificates, pnpm, dependencies), then runs the demo against the local Redis or the test suites.
 #   bash scripts/quickstart.sh demo   # real requests through local proxies, on redis://127.0.0.1:6379
 #   bash scripts/quickstart.sh test   # standalone + cluster suites on private redis-servers
-#   bash scripts/quickstart.sh setup  # only install what is missing
+#   bash scripts/quickstart.sh setup  # only install what is missing (also chromium, for the tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,14 @@ need_redis_binaries() {
   echo "quickstart: installing redis-server, redis-cli and openssl (Debian packages)"
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server openssl >/dev/null
   else sudo apt-get update -qq && sudo apt-get install -y -qq redis-server openssl >/dev/null; fi
+}
+
+# The dashboard's end-to-end test drives Debian's chromium (playwright-core, no download).
+need_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  echo "quickstart: installing chromium (Debian package) for the dashboard's browser test"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
 }
 
 need_pnpm() {
@@ -38,7 +46,7 @@ run_demo() {
 
 case "${1:-}" in
   demo) shift; run_demo "$@" ;;
-  test) shift; pnpm test "$@" ;;
-  setup) ;;
+  test) shift; need_chromium; pnpm test "$@" ;;
+  setup) need_chromium ;;
   *) echo "usage: bash scripts/quickstart.sh demo|test|setup" >&2; exit 2 ;;
 esac
