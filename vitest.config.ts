@@ -16,6 +16,7 @@ const alias = {
   '@leasehold/worker': fromRoot('./packages/worker/src/index.ts'),
   '@leasehold/bench': fromRoot('./packages/bench/src/index.ts'),
   '@leasehold/cli': fromRoot('./packages/cli/src/index.ts'),
+  '@leasehold/dashboard': fromRoot('./packages/dashboard/src/index.ts'),
 };
 
 // Real redis-server processes and child processes: be generous.
@@ -46,6 +47,7 @@ export default defineConfig({
       packageProject('worker'),
       packageProject('bench'),
       packageProject('cli'),
+      packageProject('dashboard'),
       // Build-time tools (the Lua loader), kept out of every package's runtime.
       project('scripts', 'scripts/**/*.test.ts'),
     ],

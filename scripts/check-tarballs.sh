@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the published packages as a user would, and runs them. Builds, packs core,
-# client, worker and cli with `pnpm pack`, installs the four tarballs with `npm install` into
+# client, worker, cli and dashboard with `pnpm pack`, installs the five tarballs with `npm install` into
 # an empty npm project in a temp dir, then checks there, against a private redis-server on a
 # free port (stopped by PID at the end, also on failure):
 #   - each tarball holds built JavaScript only (no src/, tests, build-time Lua loader, maps)
@@ -10,13 +10,14 @@
 #     package a published file imports is in that package's dependencies or peers
 #   - a TypeScript user's file type-checks against the published typings
 #   - a plain ESM script leases and releases through @leasehold/client
+#   - @leasehold/dashboard starts and serves its pages, /metrics, /queues
 #   - `npx leasehold --help`, `leasehold pools`, `leasehold bench` (a repository command)
 #   - `leasehold worker` starts, answers /healthz and /metrics, exits 0 on SIGTERM
 # Usage: bash scripts/check-tarballs.sh (or pnpm check:tarballs); KEEP_TMP=1 keeps the project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-packages=(core client worker cli)
+packages=(core client worker cli dashboard)
 started=$EPOCHREALTIME
 work=$(mktemp -d "${TMPDIR:-/tmp}/leasehold-tarballs.XXXXXX")
 redis_pid=''
@@ -136,6 +137,10 @@ ok "redis-server pid $redis_pid on port $redis_port"
 say "a plain ESM script leases through @leasehold/client (scripts/tarball-check/lease.mjs)"
 cp "$repo/scripts/tarball-check/lease.mjs" .
 node lease.mjs || fail "lease.mjs"
+
+say "@leasehold/dashboard from its tarball (scripts/tarball-check/dashboard.mjs)"
+cp "$repo/scripts/tarball-check/dashboard.mjs" .
+node dashboard.mjs || fail "dashboard.mjs"
 
 say "the leasehold command, from built JavaScript"
 help=$(npx --no-install leasehold --help) || fail "leasehold --help exited $?"

@@ -1,0 +1,148 @@
+// End to end in Debian's headless Chromium, driven by playwright-core: what an operator
+// does on the dashboard, with screenshots under test-output/ (git-ignored) to look at.
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describeEachTarget } from '@leasehold/testing';
+import { HOUSEKEEPING_QUEUE, queuePrefix, upsertSchedules } from '@leasehold/worker';
+import { Queue } from 'bullmq';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PASSWORD, seedPool, useDashboards } from '../test/testSupport.js';
+import { startDashboard } from './server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../test-output/screenshots/', import.meta.url));
+
+describeEachTarget('dashboard in headless Chromium', (ctx) => {
+  const start = useDashboards(ctx);
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // Never a silent skip: CI installs it (scripts/quickstart.sh setup).
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`,
+      );
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('overview → pool → disable a proxy from its row → /queues, no password on any page', async () => {
+    const { prefix, manager, pool, proxies } = await seedPool(ctx, 'latam', 12);
+    await manager.upsertPool({ name: 'eu-residential' });
+    await manager.addProxies('eu-residential', [`http://eu:${PASSWORD}@10.8.0.1:3128`]);
+    // Some life in the table: live leases, an open circuit, a rate-limit rest, successes.
+    const [held, failing, limited] = proxies.map((p) => p.id);
+    const only = (id: string | undefined) => ({
+      exclude: proxies.filter((p) => p.id !== id).map((p) => p.id),
+    });
+    await manager.acquireProxy({ pool, filters: only(held) });
+    for (let i = 0; i < 2; i++) {
+      const lease = await manager.acquireProxy({ pool, filters: only(failing) });
+      if (lease)
+        await manager.releaseProxy(lease, {
+          ok: false,
+          error: 'timeout',
+          message: 'connect timed out',
+        });
+    }
+    const rl = await manager.acquireProxy({ pool, filters: only(limited) });
+    if (rl)
+      await manager.releaseProxy(rl, {
+        ok: false,
+        error: 'rate_limit',
+        statusCode: 429,
+        retryAfterMs: 60_000,
+      });
+    for (let i = 0; i < 20; i++) {
+      const lease = await manager.acquireProxy({ pool, selector: 'round-robin' });
+      if (lease) await manager.releaseProxy(lease, { ok: true, latencyMs: 80 + i * 15 });
+    }
+    const queue = new Queue(HOUSEKEEPING_QUEUE, {
+      connection: ctx.redis().duplicate(),
+      prefix: queuePrefix(prefix),
+    });
+    await upsertSchedules(queue, {
+      leaseExpiryMs: 5000,
+      cooldownRecoveryMs: 5000,
+      persistErrorLogsMs: 10_000,
+    });
+    await queue.close();
+    await queue.disconnect();
+
+    const { url } = await start({ prefix });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const seen: string[] = [];
+    const visit = async (path: string, shot?: string) => {
+      await page.goto(url + path);
+      seen.push(await page.content());
+      if (shot)
+        await page.screenshot({ path: `${SHOTS}${ctx.target.kind}-${shot}.png`, fullPage: true });
+    };
+
+    await visit('/', 'overview');
+    expect(await page.locator('tr[data-pool="latam"] td').nth(1).textContent()).toBe('12');
+    expect(await page.locator('tr[data-pool="eu-residential"]').count()).toBe(1);
+    await page.click('a[href="/pools/latam"]');
+    await page.waitForURL(`${url}/pools/latam`);
+    seen.push(await page.content());
+    await page.screenshot({ path: `${SHOTS}${ctx.target.kind}-pool.png`, fullPage: true });
+
+    const target = proxies[5]?.id as string;
+    const row = page.locator(`tr[data-proxy="${target}"]`);
+    expect(await row.getAttribute('data-state')).toBe('active');
+    let dialog = '';
+    page.once('dialog', (d) => {
+      dialog = d.message();
+      void d.accept();
+    });
+    await row.locator('button', { hasText: 'disable' }).click();
+    await page.waitForURL(/done=disable/);
+    expect(dialog).toContain(`disable proxy ${target}`);
+    expect((await manager.getProxyState(pool, target)).status).toBe('disabled');
+    expect(await page.locator(`tr[data-proxy="${target}"]`).getAttribute('data-state')).toBe(
+      'disabled',
+    );
+    expect(await page.locator('.notice').textContent()).toContain(`Disabled proxy ${target}.`);
+    seen.push(await page.content());
+    await page.screenshot({
+      path: `${SHOTS}${ctx.target.kind}-pool-after-disable.png`,
+      fullPage: true,
+    });
+
+    // Dismissing the confirmation writes nothing.
+    page.once('dialog', (d) => void d.dismiss());
+    await page.locator(`tr[data-proxy="${target}"] button`, { hasText: 'enable' }).click();
+    expect((await manager.getProxyState(pool, target)).status).toBe('disabled');
+
+    await visit('/pools/latam/errors', 'errors');
+    await visit('/queues');
+    await page.getByText(HOUSEKEEPING_QUEUE).first().click({ timeout: 15_000 });
+    await page.getByText('Delayed').first().waitFor({ timeout: 15_000 });
+    await page.waitForLoadState('networkidle');
+    seen.push(await page.content());
+    await page.screenshot({ path: `${SHOTS}${ctx.target.kind}-queues.png`, fullPage: true });
+
+    for (const html of seen) expect(html).not.toContain(PASSWORD);
+    await page.close();
+  });
+
+  it('a non-loopback bind without a token refuses to start', async () => {
+    await expect(startDashboard({ host: '0.0.0.0', port: 0, redis: ctx.redis() })).rejects.toThrow(
+      /token/,
+    );
+  });
+});

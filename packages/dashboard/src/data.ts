@@ -1,0 +1,116 @@
+import type { ErrorLogEntry, PoolStats, PoolStatsReader, ProxyManager } from '@leasehold/client';
+
+/** What a proxy is doing now, in the words of the overview's columns. */
+export type ProxyStateName = 'active' | 'disabled' | 'open' | 'half-open' | 'resting';
+
+export interface ProxyRow {
+  id: string;
+  /** Redacted: credentials replaced by ***. */
+  url: string;
+  labels: Record<string, string | undefined>;
+  status: 'active' | 'disabled';
+  circuit: string;
+  state: ProxyStateName;
+  score: number;
+  successRate: number | null;
+  p50Ms: number | null;
+  activeLeases: number;
+  maxConcurrency: number | undefined;
+  /** Server epoch ms when a rest or open circuit ends, or null. */
+  backAt: number | null;
+  lastError: string | null;
+}
+
+export interface PoolOverview {
+  pool: string;
+  stats: PoolStats;
+  states: Record<ProxyStateName, number>;
+}
+
+const READ_CONCURRENCY = 200;
+
+async function mapChunked<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += READ_CONCURRENCY)
+    out.push(...(await Promise.all(items.slice(i, i + READ_CONCURRENCY).map(fn))));
+  return out;
+}
+
+/** Every read here is read-only: a dashboard refresh must not reclaim or recover anything. */
+export class DashboardData {
+  constructor(
+    readonly manager: ProxyManager,
+    private readonly stats: PoolStatsReader,
+  ) {}
+
+  async overview(): Promise<PoolOverview[]> {
+    const pools = (await this.manager.listPools()).sort();
+    return Promise.all(
+      pools.map(async (pool) => {
+        const [stats, rows] = await Promise.all([this.stats.read(pool), this.proxies(pool, false)]);
+        const states: Record<ProxyStateName, number> = {
+          active: 0,
+          disabled: 0,
+          open: 0,
+          'half-open': 0,
+          resting: 0,
+        };
+        for (const row of rows) states[row.state] += 1;
+        return { pool, stats, states };
+      }),
+    );
+  }
+
+  async proxies(pool: string, withLastErrors = true): Promise<ProxyRow[]> {
+    const [records, health, log] = await Promise.all([
+      this.manager.listProxies(pool, { limit: 10_000 }),
+      this.manager.getAllProxyHealth(pool),
+      withLastErrors ? this.manager.getErrorLog(pool, { limit: 1000 }) : Promise.resolve([]),
+    ]);
+    const healthById = new Map(health.map((h) => [h.proxyId, h]));
+    const lastError = new Map<string, ErrorLogEntry>();
+    // Newest first: the first failure seen per proxy is its last error.
+    for (const entry of log)
+      if (entry.type === 'failure' && entry.proxyId && !lastError.has(entry.proxyId))
+        lastError.set(entry.proxyId, entry);
+    const states = await mapChunked(records, (r) => this.manager.getProxyState(pool, r.id));
+    const now = Date.now();
+    return records.map((record, i) => {
+      const state = states[i];
+      const h = healthById.get(record.id);
+      const restingUntil =
+        state?.rateLimitedUntil != null && state.rateLimitedUntil > now
+          ? state.rateLimitedUntil
+          : null;
+      const circuit = state?.circuit ?? 'closed';
+      const stateName: ProxyStateName =
+        record.status === 'disabled'
+          ? 'disabled'
+          : circuit === 'open'
+            ? 'open'
+            : circuit === 'half-open'
+              ? 'half-open'
+              : restingUntil !== null
+                ? 'resting'
+                : 'active';
+      const err = lastError.get(record.id);
+      return {
+        id: record.id,
+        url: record.url,
+        labels: record.labels,
+        status: record.status,
+        circuit,
+        state: stateName,
+        score: h?.score ?? 0,
+        successRate: h?.successRate ?? null,
+        p50Ms: h?.latency.p50Ms ?? null,
+        activeLeases: record.activeLeases,
+        maxConcurrency: record.maxConcurrency,
+        backAt: circuit === 'open' ? (state?.cooldownUntil ?? null) : restingUntil,
+        lastError: err
+          ? `${err.category ?? 'error'}${err.statusCode ? ` ${err.statusCode}` : ''}${err.message ? `: ${err.message}` : ''}`
+          : null,
+      };
+    });
+  }
+}

@@ -1,0 +1,54 @@
+// Helpers shared by the dashboard's test files (not exported by the package).
+import { ProxyManager } from '@leasehold/client';
+import type { TargetContext } from '@leasehold/testing';
+import { afterEach } from 'vitest';
+import type { Dashboard, DashboardOptions } from '../src/options.js';
+import { startDashboard } from '../src/server.js';
+
+export const PASSWORD = 'Pa55-w0rd-never-shown';
+export const HOSTILE = '<script>window.pwned=1</script>';
+
+/** A pool of `count` proxies with credentials and a hostile label, and its manager. */
+export async function seedPool(ctx: TargetContext, pool = 'shop', count = 3) {
+  const prefix = ctx.uniquePrefix();
+  const manager = new ProxyManager({ redis: ctx.redis(), prefix });
+  await manager.upsertPool({ name: pool, failureThreshold: 2 });
+  const proxies = await manager.addProxies(
+    pool,
+    Array.from({ length: count }, (_, i) => ({
+      url: `http://user${i}:${PASSWORD}@10.9.${Math.floor(i / 250)}.${(i % 250) + 1}:8080`,
+      maxConcurrency: 2,
+      labels: { country: 'AR', city: i === 0 ? HOSTILE : 'Rosario' },
+    })),
+  );
+  return { prefix, manager, proxies, pool };
+}
+
+/** Dashboards started by a test, closed after it (port 0: a free one). */
+export function useDashboards(ctx: TargetContext) {
+  const open: Dashboard[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((d) => d.close()));
+  });
+  return async (options: Omit<DashboardOptions, 'redis'>): Promise<Dashboard> => {
+    const dashboard = await startDashboard({ port: 0, redis: ctx.redis(), ...options });
+    open.push(dashboard);
+    return dashboard;
+  };
+}
+
+/** The CSRF token embedded in a page's action forms. */
+export function csrfFrom(pageHtml: string): string {
+  const token = /name="csrf" value="([^"]+)"/.exec(pageHtml)?.[1];
+  if (token === undefined) throw new Error('no CSRF token in the page');
+  return token;
+}
+
+export function form(fields: Record<string, string>): RequestInit {
+  return {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  };
+}
