@@ -144,7 +144,7 @@ node dashboard.mjs || fail "dashboard.mjs"
 
 say "the leasehold command, from built JavaScript"
 help=$(npx --no-install leasehold --help) || fail "leasehold --help exited $?"
-grep -q '^leasehold <command>' <<<"$help" || fail "leasehold --help printed no usage: $help"
+grep -q '^Usage: leasehold <command>' <<<"$help" || fail "leasehold --help printed no usage: $help"
 ok "npx leasehold --help"
 pools=$(npx --no-install leasehold pools --json) || fail "leasehold pools exited $?"
 grep -q '"packed"' <<<"$pools" || fail "leasehold pools does not list the pool lease.mjs made: $pools"

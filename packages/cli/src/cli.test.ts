@@ -156,7 +156,7 @@ describeEachTarget(
       const prefix = ctx.uniquePrefix();
       const unknown = await cli(prefix, ['frobnicate']);
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toContain('unknown command frobnicate');
+      expect(unknown.stderr).toContain("unknown command 'frobnicate'");
       const missing = await cli(prefix, ['stats', 'ghost']);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('Pool "ghost" does not exist');

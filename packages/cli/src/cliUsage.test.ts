@@ -15,7 +15,7 @@ describeEachTarget('leasehold CLI usage and import lines', (ctx) => {
     const prefix = ctx.uniquePrefix();
     const unknownFlag = await cli(prefix, ['pools', '--frobnicate']);
     expect(unknownFlag.code).toBe(2);
-    expect(unknownFlag.stderr).toContain("Unknown option '--frobnicate'");
+    expect(unknownFlag.stderr).toContain("unknown option '--frobnicate'");
     expect(unknownFlag.stderr).toContain('leasehold <command> [options]');
     const missingValue = await cli(prefix, ['errors', 'p', '--limit']);
     expect(missingValue.code).toBe(2);

@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { PoolNotFoundError, type ProxyManager, ValidationError } from '@leasehold/client';
 import { LABEL_NAMES, type LabelName } from '@leasehold/core';
-import { printJson, printTable } from './output.js';
+import type { Cluster, Redis } from 'ioredis';
+import { printFields, printJson, printTable } from './output.js';
 import { parseProxyList, toProxyInputs } from './proxyList.js';
 
 /** One function per command; each gets the parsed flags and a connected manager. */
 
 export interface CommandContext {
   manager: ProxyManager;
+  /** The manager's connection, for the reads it has no method for (leases, sessions). */
+  redis: Redis | Cluster;
   args: string[];
   flags: Record<string, string | boolean | string[] | undefined>;
 }
@@ -79,11 +82,19 @@ export async function updatePool(ctx: CommandContext): Promise<void> {
   await writePool(ctx, name);
 }
 
+export async function showPool(ctx: CommandContext): Promise<void> {
+  const name = need(ctx, 0, 'pool');
+  const settings = await ctx.manager.getPool(name);
+  if (settings === null) throw new PoolNotFoundError(name);
+  if (json(ctx)) return printJson(settings);
+  printFields(settings);
+}
+
 export async function poolStats(ctx: CommandContext): Promise<void> {
   const pool = need(ctx, 0, 'pool');
   const stats = await ctx.manager.getPoolStats(pool);
   if (json(ctx)) return printJson(stats);
-  for (const [k, v] of Object.entries(stats)) process.stdout.write(`${k.padEnd(18)} ${v}\n`);
+  printFields(stats);
 }
 
 export async function listProxies(ctx: CommandContext): Promise<void> {
@@ -113,18 +124,40 @@ export async function listProxies(ctx: CommandContext): Promise<void> {
   );
 }
 
-/** Import from --file or PROXY_LIST; every line is validated before anything is written. */
-export async function importProxies(ctx: CommandContext): Promise<void> {
-  const pool = need(ctx, 0, 'pool');
+/**
+ * The proxy list to import: URLs given on the command line (`proxy add`), else --file, else
+ * PROXY_LIST, else PROXY_SERVER + PROXY_USERNAME + PROXY_PASSWORD (one gateway).
+ */
+function proxyLines(ctx: CommandContext, urls?: string[]): ReturnType<typeof parseProxyList> {
+  if (urls !== undefined) return parseProxyList(urls.join('\n'));
   const file = ctx.flags.file;
-  let lines: ReturnType<typeof parseProxyList>;
-  if (typeof file === 'string') lines = parseProxyList(readFileSync(file, 'utf8'));
-  else if (process.env.PROXY_LIST) lines = parseProxyList(process.env.PROXY_LIST, /[\r\n,]+/);
-  else
-    throw new ValidationError([
-      { field: '--file', message: 'give --file <path> or set PROXY_LIST' },
-    ]);
+  if (typeof file === 'string') return parseProxyList(readFileSync(file, 'utf8'));
+  const env = process.env;
+  if (env.PROXY_LIST) return parseProxyList(env.PROXY_LIST, /[\r\n,]+/);
+  if (env.PROXY_SERVER) {
+    const server = env.PROXY_SERVER.includes('://')
+      ? env.PROXY_SERVER
+      : `http://${env.PROXY_SERVER}`;
+    let url: URL;
+    try {
+      url = new URL(server);
+    } catch {
+      throw new ValidationError([{ field: 'PROXY_SERVER', message: 'is not a proxy address' }]);
+    }
+    if (env.PROXY_USERNAME) url.username = encodeURIComponent(env.PROXY_USERNAME);
+    if (env.PROXY_PASSWORD) url.password = encodeURIComponent(env.PROXY_PASSWORD);
+    return parseProxyList(url.href.replace(/\/$/, ''));
+  }
+  throw new ValidationError([
+    {
+      field: '--file',
+      message:
+        'give --file <path>, or set PROXY_LIST, or PROXY_SERVER (+ PROXY_USERNAME, PROXY_PASSWORD)',
+    },
+  ]);
+}
 
+function labelsFlag(ctx: CommandContext): Partial<Record<LabelName, string>> {
   const labels: Partial<Record<LabelName, string>> = {};
   for (const pair of (ctx.flags.label as string[] | undefined) ?? []) {
     const [key, ...rest] = pair.split('=');
@@ -138,23 +171,40 @@ export async function importProxies(ctx: CommandContext): Promise<void> {
     }
     labels[key as LabelName] = rest.join('=');
   }
+  return labels;
+}
+
+const IMPORT_BATCH = 5000;
+
+/**
+ * `proxy import` / `proxy add`: every line is validated before anything is written; batches
+ * of 5,000; a progress line on a terminal; a summary of new and updated proxies at the end.
+ */
+export async function importProxies(ctx: CommandContext, urls?: string[]): Promise<void> {
+  const pool = need(ctx, 0, 'pool');
+  const lines = proxyLines(ctx, urls);
   const maxConcurrency = numberFlag(ctx, 'max-concurrency');
   const inputs = toProxyInputs(lines, {
-    labels,
+    labels: labelsFlag(ctx),
     tags: (ctx.flags.tag as string[] | undefined) ?? [],
     ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
   });
-  const batch = 5000;
-  let done = 0;
-  for (let i = 0; i < inputs.length; i += batch) {
-    await ctx.manager.addProxies(pool, inputs.slice(i, i + batch));
-    done += Math.min(batch, inputs.length - i);
-    if (inputs.length > batch) process.stderr.write(`imported ${done}/${inputs.length}\n`);
+  const before = (await ctx.manager.getPoolStats(pool)).totalProxies;
+  const progress = process.stderr.isTTY && inputs.length > IMPORT_BATCH;
+  for (let i = 0; i < inputs.length; i += IMPORT_BATCH) {
+    await ctx.manager.addProxies(pool, inputs.slice(i, i + IMPORT_BATCH));
+    const done = Math.min(i + IMPORT_BATCH, inputs.length);
+    if (progress)
+      process.stderr.write(
+        `\rimporting ${done}/${inputs.length} (${Math.round((done / inputs.length) * 100)}%)`,
+      );
   }
-  if (json(ctx)) return printJson({ pool, imported: inputs.length });
-  process.stdout.write(
-    `imported ${inputs.length} proxies into ${pool} (re-imports update in place)\n`,
-  );
+  if (progress) process.stderr.write('\n');
+  const added = (await ctx.manager.getPoolStats(pool)).totalProxies - before;
+  // Re-importing a proxy (the same URL) updates it in place: it is not added twice.
+  const updated = inputs.length - added;
+  if (json(ctx)) return printJson({ pool, imported: inputs.length, added, updated });
+  process.stdout.write(`imported ${inputs.length} proxies into ${pool} (${updated} updated)\n`);
 }
 
 export async function transitionProxy(
@@ -179,11 +229,24 @@ export async function proxyHealth(ctx: CommandContext): Promise<void> {
     ctx.manager.getProxyHealth(pool, id),
   ]);
   if (json(ctx)) return printJson({ state, health });
-  for (const [k, v] of Object.entries({ ...state, ...health })) {
-    process.stdout.write(
-      `${k.padEnd(20)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}\n`,
-    );
-  }
+  printFields({ ...state, ...health });
+}
+
+export async function removeProxy(ctx: CommandContext): Promise<void> {
+  const pool = need(ctx, 0, 'pool');
+  const id = need(ctx, 1, 'proxyId');
+  await ctx.manager.removeProxy(pool, id);
+  if (json(ctx)) return printJson({ pool, proxyId: id, removed: true });
+  process.stdout.write(`proxy ${id} removed from ${pool}\n`);
+}
+
+export async function resetProxy(ctx: CommandContext): Promise<void> {
+  const pool = need(ctx, 0, 'pool');
+  const id = need(ctx, 1, 'proxyId');
+  const reason = typeof ctx.flags.reason === 'string' ? ctx.flags.reason : 'manual_reset';
+  await ctx.manager.resetProxy(pool, id, reason);
+  if (json(ctx)) return printJson({ pool, proxyId: id, reset: true });
+  process.stdout.write(`proxy ${id} reset (health counters cleared, circuit closed)\n`);
 }
 
 /** `functions`: the Leasehold script libraries on the server; `functions prune`: drop old ones. */

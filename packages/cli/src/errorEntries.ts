@@ -83,18 +83,79 @@ export async function errorEntries(ctx: CommandContext): Promise<void> {
       limit: limitFlag(ctx),
     });
   }
+  if (ctx.flags.follow === true) {
+    if (ctx.flags.history === true)
+      throw new ValidationError([{ field: '--follow', message: 'reads Redis; drop --history' }]);
+    return follow(ctx, pool, entries);
+  }
   if (ctx.flags.json === true) return printJson(entries);
-  printTable(
-    entries.map((e) => ({
-      id: e.id,
-      at: isoTime(e.at),
-      type: e.type,
-      proxy: e.proxyId,
-      session: e.sessionId,
-      what: e.type === 'transition' ? `${e.subject} ${e.from} → ${e.to}` : (e.category ?? ''),
-      status: e.statusCode,
-      detail: e.reason ?? e.message ?? e.consumer,
-    })),
-    ['id', 'at', 'type', 'proxy', 'session', 'what', 'status', 'detail'],
-  );
+  printTable(entries.map(row), COLUMNS);
+}
+
+const COLUMNS = ['id', 'at', 'type', 'proxy', 'session', 'what', 'status', 'detail'];
+
+const row = (e: ErrorLogEntry) => ({
+  id: e.id,
+  at: isoTime(e.at),
+  type: e.type,
+  proxy: e.proxyId,
+  session: e.sessionId,
+  what: e.type === 'transition' ? `${e.subject} ${e.from} → ${e.to}` : (e.category ?? ''),
+  status: e.statusCode,
+  detail: e.reason ?? e.message ?? e.consumer,
+});
+
+/** Stream ids (`<ms>-<seq>`) in order. */
+function after(a: string, b: string): boolean {
+  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
+  return am > bm || (am === bm && as > bs);
+}
+
+const FOLLOW_POLL_MS = 1000;
+
+/**
+ * `errors --follow`: the recent entries, then new ones as they come (one line each, JSON lines
+ * with --json), polling the pool's capped stream once a second (each poll bounded by
+ * --limit) until Ctrl-C, SIGTERM or --for seconds.
+ */
+async function follow(ctx: CommandContext, pool: string, recent: ErrorLogEntry[]) {
+  const proxyId = text(ctx, 'proxy');
+  const sessionId = text(ctx, 'session');
+  const forSeconds = numberFlag(ctx, 'for');
+  const print = (e: ErrorLogEntry) =>
+    process.stdout.write(
+      ctx.flags.json === true
+        ? `${JSON.stringify(e)}\n`
+        : `${Object.values(row(e))
+            .map((v) => v ?? '-')
+            .join('  ')}\n`,
+    );
+  let last = recent[0]?.id ?? '0-0';
+  for (const e of [...recent].reverse()) print(e);
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const deadline =
+    forSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + forSeconds * 1000;
+  try {
+    while (!stopped && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, Math.min(FOLLOW_POLL_MS, deadline - Date.now())));
+      if (stopped) break;
+      const entries = await ctx.manager.getErrorLog(pool, {
+        ...(proxyId === undefined ? {} : { proxyId }),
+        ...(sessionId === undefined ? {} : { sessionId }),
+        limit: limitFlag(ctx),
+      });
+      const fresh = entries.filter((e) => after(e.id, last)).reverse();
+      for (const e of fresh) print(e);
+      last = fresh.at(-1)?.id ?? last;
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }

@@ -20,7 +20,9 @@ export type LeaseholdErrorCode =
   | 'REDIS_AUTH_FAILED'
   | 'REDIS_NO_PERMISSION'
   | 'REDIS_CONNECTION_FAILED'
-  | 'CLIENT_CLOSED';
+  | 'CLIENT_CLOSED'
+  /** An optional module (the dashboard, the demo) is not installed. */
+  | 'NOT_INSTALLED';
 
 export interface LeaseholdErrorDetails {
   field?: string | undefined;
