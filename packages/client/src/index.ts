@@ -15,6 +15,7 @@ export {
   PoolNotFoundError,
   type PoolSettings,
   type PoolSettingsInput,
+  PoolBusyError,
   ProxyBusyError,
   type ProxyFilters,
   type ProxyInput,

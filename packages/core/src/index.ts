@@ -15,6 +15,7 @@ export {
   LeaseNotFoundError,
   NoProxyAvailableError,
   PoolNotFoundError,
+  PoolBusyError,
   ProxyBusyError,
   ProxyNotFoundError,
   RedisConnectionError,
