@@ -40,9 +40,11 @@ local state = rcall('HMGET', ctx.key, 'leaseMs', 'deleting')
 if not state[1] and not state[2] then
   return { -1 }
 end
-if not state[2] then
+-- leaseMs present: not marked yet (or revived by upsertPool meanwhile), so check for leases.
+if state[1] then
   reclaimExpired(ctx, tonumber(ARGV[3]))
-  local live = rcall('HLEN', ctx.leases)
+  -- Every live lease has one deadline, and the expired ones were just reclaimed.
+  local live = rcall('ZCARD', ctx.deadlines)
   if live > 0 then
     return { -11, live }
   end

@@ -65,9 +65,15 @@ describeEachTarget('deletePool', (ctx) => {
     await manager.addProxies(pool, proxyUrls(5));
     // One batch by hand, as a delete cut short would leave it.
     const internals = (manager as unknown as { ctx: ManagerContext }).ctx;
-    await internals.runPoolScript(luaScripts.deletePoolBatch, pool, [internals.prefix(pool), 2, 100]);
+    await internals.runPoolScript(luaScripts.deletePoolBatch, pool, [
+      internals.prefix(pool),
+      2,
+      100,
+    ]);
     await expect(manager.acquireProxy({ pool })).rejects.toBeInstanceOf(PoolNotFoundError);
-    await expect(manager.addProxies(pool, proxyUrls(1, 9))).rejects.toBeInstanceOf(PoolNotFoundError);
+    await expect(manager.addProxies(pool, proxyUrls(1, 9))).rejects.toBeInstanceOf(
+      PoolNotFoundError,
+    );
     // Called again, the delete resumes and finishes.
     expect((await manager.deletePool(pool)).proxies).toBe(3);
     expect(await manager.listPools()).toEqual([]);

@@ -12,10 +12,10 @@ export {
   LIMITS,
   NoProxyAvailableError,
   type Outcome,
+  PoolBusyError,
   PoolNotFoundError,
   type PoolSettings,
   type PoolSettingsInput,
-  PoolBusyError,
   ProxyBusyError,
   type ProxyFilters,
   type ProxyInput,
@@ -34,6 +34,7 @@ export {
 } from '@leasehold/core';
 export { isRedisClient, type RedisConnectionOption } from './connection.js';
 export { PoolStatsReader } from './poolStatsReader.js';
+export type { DeletedPool, DeletePoolOptions } from './pools/poolAdmin.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';
 export {
   createRedisClient,

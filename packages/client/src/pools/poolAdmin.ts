@@ -5,8 +5,8 @@ import {
   parseInput,
   poolNameSchema,
 } from '@leasehold/core';
-import { buildHealthIndexes } from '../health/healthIndexes.js';
 import { z } from 'zod';
+import { buildHealthIndexes } from '../health/healthIndexes.js';
 import { type ManagerContext, SWEEP_BATCH_SIZE } from '../managerContext.js';
 import { hashFromFlat } from '../replies.js';
 import { parsePoolSettings, poolSettingsFromHash } from './poolSettings.js';
