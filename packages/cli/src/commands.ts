@@ -240,6 +240,13 @@ export async function removeProxy(ctx: CommandContext): Promise<void> {
   process.stdout.write(`proxy ${id} removed from ${pool}\n`);
 }
 
+export async function deletePool(ctx: CommandContext): Promise<void> {
+  const pool = need(ctx, 0, 'pool');
+  const { proxies } = await ctx.manager.deletePool(pool);
+  if (json(ctx)) return printJson({ deleted: pool, proxies });
+  process.stdout.write(`deleted pool ${pool} (${proxies} proxies)\n`);
+}
+
 export async function resetProxy(ctx: CommandContext): Promise<void> {
   const pool = need(ctx, 0, 'pool');
   const id = need(ctx, 1, 'proxyId');

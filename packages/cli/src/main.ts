@@ -4,6 +4,7 @@
  * LEASEHOLD_PREFIX (default lh), PROXY_LIST, DATABASE_URL.
  */
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import {
   createRedisClient,
   LeaseholdError,
@@ -15,6 +16,7 @@ import { Command, CommanderError } from 'commander';
 import {
   type CommandContext,
   createPool,
+  deletePool,
   importProxies,
   listPools,
   listProxies,
@@ -89,6 +91,18 @@ const action =
     return withManager(args, command.opts(), run);
   };
 
+/** A destructive command asks first on a terminal; piped, it needs --yes (no silent default). */
+async function confirm(question: string): Promise<void> {
+  if (!process.stdin.isTTY) throw new UsageError('not a terminal: confirm with --yes');
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(`${question} [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) throw new Error('not confirmed: nothing deleted');
+  } finally {
+    prompt.close();
+  }
+}
+
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`;
 
 /** A command with --json (every read has it). */
@@ -161,6 +175,16 @@ export function buildProgram(): Command {
   read(pool, 'stats <pool>', 'live stats of a pool')
     .addHelpText('after', examples(['leasehold pool stats latam --json']))
     .action(action(poolStats));
+  pool
+    .command('delete <pool>')
+    .description('delete a pool with its proxies and sessions (refused while leases are live)')
+    .option('--yes', 'do not ask (required when not on a terminal)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['leasehold pool delete latam --yes']))
+    .action(async (name: string, opts: { yes?: boolean }, command: Command) => {
+      if (opts.yes !== true) await confirm(`delete pool ${name} and every key of it?`);
+      await action(deletePool)(name, opts, command);
+    });
 
   const proxy = program.command('proxy').description('add, list, inspect and change proxies');
   importOptions(proxy.command('add <pool> <urls...>').description('add proxies given as URLs'))

@@ -12,6 +12,7 @@ export {
   LIMITS,
   NoProxyAvailableError,
   type Outcome,
+  PoolBusyError,
   PoolNotFoundError,
   type PoolSettings,
   type PoolSettingsInput,
@@ -33,6 +34,7 @@ export {
 } from '@leasehold/core';
 export { isRedisClient, type RedisConnectionOption } from './connection.js';
 export { PoolStatsReader } from './poolStatsReader.js';
+export type { DeletedPool, DeletePoolOptions } from './pools/poolAdmin.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';
 export {
   createRedisClient,

@@ -26,7 +26,14 @@ import { acquireProxyWithRetry, withAcquiredLease } from './leasing/scopedLeases
 import type { Listener } from './listeners.js';
 import { ManagerContext } from './managerContext.js';
 import { getErrorLog, getPoolCounters, getPoolStats } from './observability/observability.js';
-import { getPool, listPools, upsertPool } from './pools/poolAdmin.js';
+import {
+  type DeletedPool,
+  type DeletePoolOptions,
+  deletePool,
+  getPool,
+  listPools,
+  upsertPool,
+} from './pools/poolAdmin.js';
 import { addProxies, listProxies, removeProxy } from './pools/proxies.js';
 import { deleteOtherScriptLibraries, scriptLibraries } from './scriptLibrary/scriptLibraries.js';
 import type { ScriptLibrary } from './scriptRunner.js';
@@ -131,6 +138,14 @@ export class ProxyManager {
 
   listPools(): Promise<string[]> {
     return this.ctx.guard(() => listPools(this.ctx));
+  }
+
+  /**
+   * Delete a pool with every key of it, in bounded batches. Throws PoolBusyError while it has
+   * live leases, PoolNotFoundError if it does not exist.
+   */
+  deletePool(name: string, options: DeletePoolOptions = {}): Promise<DeletedPool> {
+    return this.ctx.guard(() => deletePool(this.ctx, name, options));
   }
 
   /**

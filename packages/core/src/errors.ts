@@ -9,6 +9,7 @@ export type LeaseholdErrorCode =
   | 'POOL_NOT_FOUND'
   | 'PROXY_NOT_FOUND'
   | 'PROXY_BUSY'
+  | 'POOL_BUSY'
   | 'LEASE_NOT_FOUND'
   | 'LEASE_EXPIRED'
   | 'NO_PROXY_AVAILABLE'
@@ -84,6 +85,18 @@ export class ProxyBusyError extends LeaseholdError {
     super('PROXY_BUSY', `Proxy ${proxyId} in pool "${pool}" has ${activeLeases} live lease(s)`, {
       field: 'proxyId',
       hint: 'Release its leases (or let them expire) before removing it',
+    });
+    this.activeLeases = activeLeases;
+  }
+}
+
+export class PoolBusyError extends LeaseholdError {
+  readonly activeLeases: number;
+
+  constructor(pool: string, activeLeases: number) {
+    super('POOL_BUSY', `Pool "${pool}" has ${activeLeases} live lease(s)`, {
+      field: 'pool',
+      hint: 'Release its leases (or let them expire) before deleting it',
     });
     this.activeLeases = activeLeases;
   }

@@ -14,6 +14,7 @@ export {
   type LeaseholdErrorDetails,
   LeaseNotFoundError,
   NoProxyAvailableError,
+  PoolBusyError,
   PoolNotFoundError,
   ProxyBusyError,
   ProxyNotFoundError,

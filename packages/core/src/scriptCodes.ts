@@ -2,6 +2,7 @@ import {
   LeaseExpiredError,
   type LeaseholdError,
   LeaseNotFoundError,
+  PoolBusyError,
   PoolNotFoundError,
   ProxyBusyError,
   ProxyNotFoundError,
@@ -32,6 +33,8 @@ export const ScriptCode = {
   OUT_OF_RANGE: -9,
   /** upsertPool: the given settings conflict with the pool's others (the reply names the field). */
   SETTINGS_CONFLICT: -10,
+  /** deletePoolBatch: the pool has live leases. */
+  POOL_BUSY: -11,
 } as const;
 
 export interface ScriptFailureContext {
@@ -58,6 +61,8 @@ export function errorForScriptCode(code: number, ctx: ScriptFailureContext): Lea
       return new ProxyNotFoundError(ctx.pool, ctx.proxyId ?? '(unknown)');
     case ScriptCode.PROXY_BUSY:
       return new ProxyBusyError(ctx.pool, ctx.proxyId ?? '(unknown)', ctx.activeLeases ?? 0);
+    case ScriptCode.POOL_BUSY:
+      return new PoolBusyError(ctx.pool, ctx.activeLeases ?? 0);
     case ScriptCode.SESSION_NOT_FOUND:
       return new SessionNotFoundError(ctx.sessionId ?? '(unknown)');
     case ScriptCode.SESSION_DISABLED:

@@ -5,8 +5,9 @@ import {
   parseInput,
   poolNameSchema,
 } from '@leasehold/core';
+import { z } from 'zod';
 import { buildHealthIndexes } from '../health/healthIndexes.js';
-import type { ManagerContext } from '../managerContext.js';
+import { type ManagerContext, SWEEP_BATCH_SIZE } from '../managerContext.js';
 import { hashFromFlat } from '../replies.js';
 import { parsePoolSettings, poolSettingsFromHash } from './poolSettings.js';
 
@@ -43,4 +44,73 @@ export async function getPool(ctx: ManagerContext, name: string): Promise<PoolSe
 
 export async function listPools(ctx: ManagerContext): Promise<string[]> {
   return (await ctx.redis.smembers(ctx.keys.pools())).sort();
+}
+
+const DeletePoolOptionsSchema = z
+  .object({
+    /** Proxies deleted per script call (~13 ms per 500): bounds how long one call holds Redis. */
+    batchSize: z.number().int().min(1).max(10_000).default(500),
+  })
+  .strict();
+
+export type DeletePoolOptions = z.input<typeof DeletePoolOptionsSchema>;
+
+export interface DeletedPool {
+  pool: string;
+  /** Proxies the pool had. */
+  proxies: number;
+  /** Script calls it took (each deletes at most batchSize proxies). */
+  batches: number;
+}
+
+/**
+ * Delete a pool and every key of it, in bounded batches (a 100,000-proxy pool never blocks
+ * Redis in one call). Refused with PoolBusyError while it has live leases; from the first
+ * batch on, the pool answers "not found" to every other call. A delete cut short resumes
+ * when called again.
+ */
+export async function deletePool(
+  ctx: ManagerContext,
+  name: string,
+  options: DeletePoolOptions = {},
+): Promise<DeletedPool> {
+  const pool = parseInput(poolNameSchema, name, 'pool');
+  const { batchSize } = parseInput(DeletePoolOptionsSchema, options, 'options');
+  await ctx.sweep(pool, luaScripts.reclaimExpired);
+  let proxies = 0;
+  let batches = 0;
+  for (;;) {
+    ctx.throwIfClosed();
+    const reply = await ctx.runPoolScript(
+      luaScripts.deletePoolBatch,
+      pool,
+      [ctx.prefix(pool), batchSize, SWEEP_BATCH_SIZE],
+      (r) => ({ activeLeases: Number(r[1] ?? 0) }),
+    );
+    batches += 1;
+    proxies += Number(reply[1]);
+    if (reply[2] === 1) break;
+  }
+  await unlinkMatching(ctx, `${globEscape(ctx.prefix(pool))}*`);
+  // The registry of pool names has no hash tag (it spans pools), so it goes last.
+  await ctx.redis.srem(ctx.keys.pools(), pool);
+  return { pool, proxies, batches };
+}
+
+/** Scope keys have no registry (they expire by themselves): sweep what is left by SCAN. */
+async function unlinkMatching(ctx: ManagerContext, pattern: string): Promise<void> {
+  const nodes = 'nodes' in ctx.redis ? ctx.redis.nodes('master') : [ctx.redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      // All of one pool's keys share its hash tag, so one UNLINK may take them together.
+      if (keys.length > 0) await node.unlink(...keys);
+    } while (cursor !== '0');
+  }
+}
+
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
