@@ -57,6 +57,7 @@ describeEachTarget('pool samples', (ctx) => {
     expect(Math.abs(Number(id.split('-')[0]) - serverMs)).toBeLessThan(5_000);
     expect(fieldsOf(flat)).toEqual({
       acquires: '2',
+      successes: '0',
       available: '1', // no concurrency cap: the leased proxy stays leasable
       leases: '1',
       open: '1',

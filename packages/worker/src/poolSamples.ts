@@ -36,6 +36,8 @@ export async function recordPoolSamples(
     const fields: (string | number)[] = [
       'acquires',
       counters.selections,
+      'successes',
+      counters.successes,
       'available',
       stats.availableProxies,
       'leases',
