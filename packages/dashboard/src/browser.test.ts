@@ -2,8 +2,8 @@
 // does on the dashboard, with screenshots under test-output/ (git-ignored) to look at.
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describeEachTarget } from '@leasehold/testing';
 import { PoolStatsReader } from '@leasehold/client';
+import { describeEachTarget } from '@leasehold/testing';
 import {
   HOUSEKEEPING_QUEUE,
   queuePrefix,
@@ -82,8 +82,14 @@ describeEachTarget('dashboard in headless Chromium', (ctx) => {
     await recordPoolSamples(sampler);
     for (let i = 0; i < 20; i++) {
       const lease = await manager.acquireProxy({ pool, selector: 'round-robin' });
-      if (lease) await manager.releaseProxy(lease, { ok: true, latencyMs: 80 + i * 15 });
-      if (i % 4 === 3) await recordPoolSamples(sampler);
+      if (lease)
+        await manager.releaseProxy(
+          lease,
+          i === 8 || i === 9
+            ? { ok: false, error: 'network' }
+            : { ok: true, latencyMs: 80 + i * 15 },
+        );
+      if ([1, 4, 11, 12, 19].includes(i)) await recordPoolSamples(sampler);
     }
     const queue = new Queue(HOUSEKEEPING_QUEUE, {
       connection: ctx.redis().duplicate(),

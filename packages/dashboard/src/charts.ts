@@ -17,6 +17,8 @@ export interface Series {
   name: string;
   values: readonly number[];
   colour?: string;
+  /** The legend's figure: the window's total (per-interval counts) or the latest (gauges). */
+  legend?: 'total' | 'latest';
 }
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
@@ -30,7 +32,11 @@ function polylinePoints(values: readonly number[], w: number, h: number, max: nu
 }
 
 /** A small line chart, drawn on the server: one polyline per series, one point per interval. */
-export function lineChart(title: string, series: readonly Series[], times: readonly number[]): Html {
+export function lineChart(
+  title: string,
+  series: readonly Series[],
+  times: readonly number[],
+): Html {
   const w = 360;
   const h = 90;
   const max = Math.max(0, ...series.flatMap((s) => s.values));
@@ -46,7 +52,7 @@ export function lineChart(title: string, series: readonly Series[], times: reado
     series.length > 1
       ? html`<div class="legend">${series.map(
           (s, i) =>
-            html`<span><i style="background:${s.colour ?? COLOURS[i % COLOURS.length]}"></i>${s.name} ${fmt(s.values.reduce((a, b) => a + b, 0))}</span>`,
+            html`<span><i style="background:${s.colour ?? COLOURS[i % COLOURS.length]}"></i>${s.name} ${fmt(s.legend === 'latest' ? (s.values.at(-1) ?? 0) : s.values.reduce((a, b) => a + b, 0))}</span>`,
         )}</div>`
       : html``;
   return html`<figure class="chart"><figcaption>${title} <small>max ${fmt(max)}</small></figcaption>
@@ -69,7 +75,19 @@ export function poolCharts(intervals: readonly SampleInterval[]): Html {
   return html`<section class="charts">
 ${lineChart('Acquires per interval', [{ name: 'acquires', values: intervals.map((s) => s.acquires) }], times)}
 ${lineChart('Failures by category', failures.length > 0 ? failures : [{ name: 'none', values: intervals.map(() => 0) }], times)}
-${lineChart('Available capacity', [{ name: 'available', values: intervals.map((s) => s.available), colour: '#1f8a4c' }, { name: 'live leases', values: intervals.map((s) => s.leases), colour: '#2f6fed' }], times)}
+${lineChart(
+  'Available capacity',
+  [
+    {
+      name: 'available',
+      values: intervals.map((s) => s.available),
+      colour: '#1f8a4c',
+      legend: 'latest',
+    },
+    { name: 'live leases', values: intervals.map((s) => s.leases), colour: '#2f6fed' },
+  ],
+  times,
+)}
 </section>`;
 }
 
@@ -81,4 +99,3 @@ export function sparkline(values: readonly number[]): Html {
   const max = Math.max(0, ...values);
   return html`<svg class="spark" width="${w}" height="${h + 4}" viewBox="-1 -2 ${w + 2} ${h + 4}" role="img" aria-label="acquires per interval"><polyline fill="none" stroke="#2f6fed" stroke-width="1.4" points="${polylinePoints(values, w, h, max)}"/></svg>`;
 }
-
