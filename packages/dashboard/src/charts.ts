@@ -84,7 +84,12 @@ ${lineChart(
       colour: '#1f8a4c',
       legend: 'latest',
     },
-    { name: 'live leases', values: intervals.map((s) => s.leases), colour: '#2f6fed' },
+    {
+      name: 'live leases',
+      values: intervals.map((s) => s.leases),
+      colour: '#2f6fed',
+      legend: 'latest',
+    },
   ],
   times,
 )}
