@@ -1,4 +1,5 @@
-import type { PoolStatsReader, ProxyManager } from '@leasehold/client';
+import type { PoolCounters, PoolStats, PoolStatsReader, ProxyManager } from '@leasehold/client';
+import { PoolNotFoundError } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
 import { eachPool, type JobReport, noReport } from './eachPool.js';
 
@@ -29,10 +30,15 @@ export async function recordPoolSamples(
   const pools = await deps.manager.listPools();
   let sampled = 0;
   await eachPool('pool-samples', pools, async (pool) => {
-    const [stats, counters] = await Promise.all([
-      deps.statsReader.read(pool),
-      deps.manager.getPoolCounters(pool),
-    ]);
+    let read: [PoolStats, PoolCounters];
+    try {
+      read = await Promise.all([deps.statsReader.read(pool), deps.manager.getPoolCounters(pool)]);
+    } catch (error) {
+      // Listed but deleted meanwhile: no point, and no failed job for it.
+      if (error instanceof PoolNotFoundError) return;
+      throw error;
+    }
+    const [stats, counters] = read;
     const fields: (string | number)[] = [
       'acquires',
       counters.selections,
