@@ -14,6 +14,7 @@
  *   <prefix>:{<pool>}:leases                hash   leaseId -> acquiredAt|token|scope|sessionId|consumer
  *   <prefix>:{<pool>}:cooldowns             zset   proxies with an open circuit or a rest, by due time
  *   <prefix>:{<pool>}:errorLog              stream failures, transitions, expiries (capped)
+ *   <prefix>:{<pool>}:samples               stream the worker's point every few seconds (capped)
  *   <prefix>:{<pool>}:sessions              zset   live sessions by creation time
  *   <prefix>:{<pool>}:idleSessions          zset   live sessions without a lease, by last use
  *   <prefix>:{<pool>}:proxy:<id>            hash   one proxy: url, labels, state, health counters
@@ -96,6 +97,11 @@ export class KeySchema {
       idleSessions: `${p}idleSessions`,
       leases: `${p}leases`,
     };
+  }
+
+  /** The worker's capped series of pool samples; the dashboard's charts read it. */
+  samples(pool: string): string {
+    return `${this.poolPrefix(pool)}samples`;
   }
 
   proxy(pool: string, proxyId: string): string {

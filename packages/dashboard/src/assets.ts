@@ -24,6 +24,12 @@ button:hover{background:#f2f4f7}button.danger{color:var(--red);border-color:#f1b
 .links{display:flex;gap:16px;align-items:center}input,select{font:inherit;padding:4px 8px;border:1px solid #d0d5dd;border-radius:6px}
 .filters{display:flex;gap:8px;margin-bottom:12px}.login{max-width:340px;margin:60px auto;background:#fff;padding:24px;border:1px solid var(--line);border-radius:8px;display:grid;gap:12px}
 .login input{width:100%}.hint{color:var(--muted);font-size:12px;margin:0}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px;margin:0 0 14px}
+.chart{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
+.chart figcaption{font-weight:600;font-size:13px;margin-bottom:4px}.chart figcaption small{color:var(--muted);font-weight:400;margin-left:6px}
+.chart svg{width:100%;height:96px;display:block}.chart .axis{display:flex;justify-content:space-between;color:var(--muted);font-size:11px}
+.legend{display:flex;flex-wrap:wrap;gap:10px;font-size:11.5px;color:#475467;margin-top:4px}.legend i{display:inline-block;width:10px;height:3px;margin-right:4px;vertical-align:middle}
+.spark{display:block}
 `;
 
 export const JS = `

@@ -2,8 +2,14 @@
 // does on the dashboard, with screenshots under test-output/ (git-ignored) to look at.
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { PoolStatsReader } from '@leasehold/client';
 import { describeEachTarget } from '@leasehold/testing';
-import { HOUSEKEEPING_QUEUE, queuePrefix, upsertSchedules } from '@leasehold/worker';
+import {
+  HOUSEKEEPING_QUEUE,
+  queuePrefix,
+  recordPoolSamples,
+  upsertSchedules,
+} from '@leasehold/worker';
 import { Queue } from 'bullmq';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -67,9 +73,23 @@ describeEachTarget('dashboard in headless Chromium', (ctx) => {
         statusCode: 429,
         retryAfterMs: 60_000,
       });
+    // The worker's samples, taken by hand between bursts so the charts have a shape.
+    const sampler = {
+      manager,
+      redis: ctx.redis(),
+      statsReader: new PoolStatsReader(ctx.redis(), manager.keys),
+    };
+    await recordPoolSamples(sampler);
     for (let i = 0; i < 20; i++) {
       const lease = await manager.acquireProxy({ pool, selector: 'round-robin' });
-      if (lease) await manager.releaseProxy(lease, { ok: true, latencyMs: 80 + i * 15 });
+      if (lease)
+        await manager.releaseProxy(
+          lease,
+          i === 8 || i === 9
+            ? { ok: false, error: 'network' }
+            : { ok: true, latencyMs: 80 + i * 15 },
+        );
+      if ([1, 4, 11, 12, 19].includes(i)) await recordPoolSamples(sampler);
     }
     const queue = new Queue(HOUSEKEEPING_QUEUE, {
       connection: ctx.redis().duplicate(),
@@ -79,6 +99,7 @@ describeEachTarget('dashboard in headless Chromium', (ctx) => {
       leaseExpiryMs: 5000,
       cooldownRecoveryMs: 5000,
       persistErrorLogsMs: 10_000,
+      poolSamplesMs: 5000,
     });
     await queue.close();
     await queue.disconnect();
@@ -100,6 +121,9 @@ describeEachTarget('dashboard in headless Chromium', (ctx) => {
     await page.waitForURL(`${url}/pools/latam`);
     seen.push(await page.content());
     await page.screenshot({ path: `${SHOTS}${ctx.target.kind}-pool.png`, fullPage: true });
+    // Six samples: five intervals per chart line.
+    const acquires = page.locator('polyline[data-series="acquires"]');
+    expect((await acquires.getAttribute('points'))?.split(' ')).toHaveLength(5);
 
     const target = proxies[5]?.id as string;
     const row = page.locator(`tr[data-proxy="${target}"]`);

@@ -1,4 +1,6 @@
 import type { ErrorLogEntry, PoolStats, PoolStatsReader, ProxyManager } from '@leasehold/client';
+import type { Cluster, Redis } from 'ioredis';
+import { errorRate, readSampleIntervals, type SampleInterval } from './samples.js';
 
 /** What a proxy is doing now, in the words of the overview's columns. */
 export type ProxyStateName = 'active' | 'disabled' | 'open' | 'half-open' | 'resting';
@@ -25,7 +27,16 @@ export interface PoolOverview {
   pool: string;
   stats: PoolStats;
   states: Record<ProxyStateName, number>;
+  /** Acquires per sample interval over the last minutes (the overview's sparkline). */
+  spark: number[];
+  /** Failures over outcomes in those minutes, or null without outcomes or samples. */
+  errorRate: number | null;
 }
+
+/** The overview's window: 5 minutes of 5 s samples. */
+export const OVERVIEW_INTERVALS = 60;
+/** The pool page's charts: 15 minutes of 5 s samples. */
+export const CHART_INTERVALS = 180;
 
 const READ_CONCURRENCY = 200;
 
@@ -41,13 +52,23 @@ export class DashboardData {
   constructor(
     readonly manager: ProxyManager,
     private readonly stats: PoolStatsReader,
+    private readonly redis: Redis | Cluster,
   ) {}
+
+  /** The last `points` intervals of the worker's samples for the pool, oldest first. */
+  samples(pool: string, points = CHART_INTERVALS): Promise<SampleInterval[]> {
+    return readSampleIntervals(this.redis, this.manager.keys.samples(pool), points);
+  }
 
   async overview(): Promise<PoolOverview[]> {
     const pools = (await this.manager.listPools()).sort();
     return Promise.all(
       pools.map(async (pool) => {
-        const [stats, rows] = await Promise.all([this.stats.read(pool), this.proxies(pool, false)]);
+        const [stats, rows, samples] = await Promise.all([
+          this.stats.read(pool),
+          this.proxies(pool, false),
+          this.samples(pool, OVERVIEW_INTERVALS),
+        ]);
         const states: Record<ProxyStateName, number> = {
           active: 0,
           disabled: 0,
@@ -56,7 +77,13 @@ export class DashboardData {
           resting: 0,
         };
         for (const row of rows) states[row.state] += 1;
-        return { pool, stats, states };
+        return {
+          pool,
+          stats,
+          states,
+          spark: samples.map((s) => s.acquires),
+          errorRate: errorRate(samples),
+        };
       }),
     );
   }

@@ -1,6 +1,8 @@
 import type { ErrorLogEntry } from '@leasehold/client';
 import { CSS } from './assets.js';
+import { poolCharts, sparkline } from './charts.js';
 import type { PoolOverview, ProxyRow } from './data.js';
+import type { SampleInterval } from './samples.js';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -66,7 +68,7 @@ export function overviewPage(pools: PoolOverview[]): string {
 ${OVERVIEW_COLUMNS.map((c) => {
   const v = c.value(p);
   return html`<td class="num${c.warn && v > 0 ? ' warn' : ''}" data-k="${c.key}">${v}</td>`;
-})}</tr>`,
+})}<td class="num${p.errorRate !== null && p.errorRate > 0.2 ? ' warn' : ''}">${pct(p.errorRate)}</td><td>${sparkline(p.spark)}</td></tr>`,
   );
   return page(
     'Pools',
@@ -75,7 +77,7 @@ ${OVERVIEW_COLUMNS.map((c) => {
         ? html`<p class="empty">No pools yet. Create one with <code>leasehold pool create &lt;name&gt;</code>.</p>`
         : html`<div class="scroll"><table id="pools"><thead><tr><th>Pool</th><th class="num">Proxies</th><th class="num">Active</th><th class="num">Disabled</th>
 <th class="num">Open</th><th class="num">Half-open</th><th class="num">Resting</th><th class="num">Available now</th>
-<th class="num">Live leases</th><th class="num">Open circuits</th></tr></thead><tbody>${rows}</tbody></table></div>`
+<th class="num">Live leases</th><th class="num">Open circuits</th><th class="num">Errors 5 min</th><th>Acquires 5 min</th></tr></thead><tbody>${rows}</tbody></table></div>`
     }`,
   );
 }
@@ -85,7 +87,13 @@ function actionForm(pool: string, id: string, action: string, csrf: string, dang
 <input type="hidden" name="csrf" value="${csrf}"><button class="${danger ? 'danger' : ''}" type="submit">${action}</button></form>`;
 }
 
-export function poolPage(pool: string, rows: ProxyRow[], csrf: string, notice?: string): string {
+export function poolPage(
+  pool: string,
+  rows: ProxyRow[],
+  csrf: string,
+  samples: readonly SampleInterval[],
+  notice?: string,
+): string {
   const body = rows.map((r) => {
     const labels = Object.entries(r.labels).map(
       ([k, v]) => html`<span class="tag">${k}=${v ?? ''}</span>`,
@@ -99,6 +107,7 @@ export function poolPage(pool: string, rows: ProxyRow[], csrf: string, notice?: 
   return page(
     pool,
     html`<h1>${pool} <small>${rows.length} proxies</small></h1>${notice ? html`<p class="notice">${notice}</p>` : ''}
+${poolCharts(samples)}
 <p class="links"><a href="/pools/${encodeURIComponent(pool)}/errors">Error log →</a> <input id="filter" type="search" placeholder="Filter rows"></p>
 <div class="scroll"><table class="sortable"><thead><tr><th>Id</th><th>URL</th><th>Labels</th><th>Status</th><th>Circuit</th><th class="num">Score</th>
 <th class="num">Success</th><th class="num">p50</th><th class="num">Leases/cap</th><th>Last error</th><th></th></tr></thead>

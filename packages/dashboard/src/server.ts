@@ -53,7 +53,7 @@ export async function startDashboard(input: DashboardOptions): Promise<Dashboard
   const { redis } = options;
   const guard = new Guard(options.token);
   const manager = new ProxyManager({ redis, prefix: options.prefix });
-  const data = new DashboardData(manager, new PoolStatsReader(redis, manager.keys));
+  const data = new DashboardData(manager, new PoolStatsReader(redis, manager.keys), redis);
   const registry = createMetricsRegistry(
     new PoolSnapshots(manager, new PoolStatsReader(redis, manager.keys)),
   );
@@ -150,7 +150,7 @@ export async function startDashboard(input: DashboardOptions): Promise<Dashboard
   app.get('/api/pools', async () => data.overview());
   app.get('/pools/:pool', async (req, reply) => {
     const { pool } = parseInput(PoolParams, req.params, 'params');
-    const rows = await data.proxies(pool);
+    const [rows, samples] = await Promise.all([data.proxies(pool), data.samples(pool)]);
     const q = req.query as { done?: string; proxy?: string };
     const done = q.done as keyof typeof DONE | undefined;
     const notice =
@@ -159,7 +159,7 @@ export async function startDashboard(input: DashboardOptions): Promise<Dashboard
         : undefined;
     if (rows.length === 0 && (await manager.getPool(pool)) === null)
       throw new PoolNotFoundError(pool);
-    return sendHtml(reply, poolPage(pool, rows, guard.csrfToken, notice));
+    return sendHtml(reply, poolPage(pool, rows, guard.csrfToken, samples, notice));
   });
   app.get('/api/pools/:pool/proxies', async (req) => {
     const { pool } = parseInput(PoolParams, req.params, 'params');

@@ -26,6 +26,7 @@ import {
  *   LEASE_EXPIRY_EVERY_MS        1000
  *   COOLDOWN_RECOVERY_EVERY_MS   1000
  *   PERSIST_ERROR_LOGS_EVERY_MS  5000
+ *   POOL_SAMPLES_EVERY_MS        5000
  *   ERROR_LOG_BATCH_SIZE         1000
  *   ERROR_LOG_CLAIM_IDLE_MS      60000
  *   WORKER_CONCURRENCY           3
@@ -72,6 +73,7 @@ const EnvSchema = z.object({
   LEASE_EXPIRY_EVERY_MS: integer(50, 86_400_000),
   COOLDOWN_RECOVERY_EVERY_MS: integer(50, 86_400_000),
   PERSIST_ERROR_LOGS_EVERY_MS: integer(50, 86_400_000),
+  POOL_SAMPLES_EVERY_MS: integer(50, 86_400_000),
   ERROR_LOG_BATCH_SIZE: integer(1, 10_000),
   ERROR_LOG_CLAIM_IDLE_MS: integer(100, 86_400_000),
   WORKER_CONCURRENCY: integer(1, 64),
@@ -123,6 +125,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       leaseExpiryMs: e.LEASE_EXPIRY_EVERY_MS,
       cooldownRecoveryMs: e.COOLDOWN_RECOVERY_EVERY_MS,
       persistErrorLogsMs: e.PERSIST_ERROR_LOGS_EVERY_MS,
+      poolSamplesMs: e.POOL_SAMPLES_EVERY_MS,
     }),
     errorLog: drop({ batchSize: e.ERROR_LOG_BATCH_SIZE, claimIdleMs: e.ERROR_LOG_CLAIM_IDLE_MS }),
     ...drop({ concurrency: e.WORKER_CONCURRENCY }),

@@ -43,6 +43,12 @@ export {
   type PersistSummary,
   persistErrorLogs,
 } from './persistErrorLogs.js';
+export {
+  type PoolSamplesDeps,
+  type PoolSamplesSummary,
+  recordPoolSamples,
+  SAMPLES_KEPT,
+} from './poolSamples.js';
 export { type PoolSnapshot, PoolSnapshots } from './poolSnapshots.js';
 export { createProcessor, type HousekeepingDeps, runHousekeeping } from './processor.js';
 export { redactConnectionUrl, redactCredentials, redactProxyUrl } from './redaction.js';

@@ -22,7 +22,13 @@ export interface WorkerOptions {
   /** The /metrics and /healthz server; `false` for none. Port 0 picks a free port. */
   metrics?: { port?: number; host?: string } | false;
   /** How often each scheduled job runs. */
-  intervals?: { leaseExpiryMs?: number; cooldownRecoveryMs?: number; persistErrorLogsMs?: number };
+  intervals?: {
+    leaseExpiryMs?: number;
+    cooldownRecoveryMs?: number;
+    persistErrorLogsMs?: number;
+    /** The pool-samples job: one point per pool in its capped series. */
+    poolSamplesMs?: number;
+  };
   errorLog?: {
     /** Stream entries read, inserted and acknowledged together. */
     batchSize?: number;
@@ -83,9 +89,15 @@ export const WorkerOptionsSchema = z
         leaseExpiryMs: intervalMs.default(1000),
         cooldownRecoveryMs: intervalMs.default(1000),
         persistErrorLogsMs: intervalMs.default(5000),
+        poolSamplesMs: intervalMs.default(5000),
       })
       .strict()
-      .default({ leaseExpiryMs: 1000, cooldownRecoveryMs: 1000, persistErrorLogsMs: 5000 }),
+      .default({
+        leaseExpiryMs: 1000,
+        cooldownRecoveryMs: 1000,
+        persistErrorLogsMs: 5000,
+        poolSamplesMs: 5000,
+      }),
     errorLog: z
       .object({
         batchSize: z.int().min(1).max(10_000).default(1000),

@@ -4,9 +4,14 @@ import { recoverDueCooldowns } from './cooldownRecovery.js';
 import type { JobReport } from './eachPool.js';
 import { sweepExpiredLeases } from './leaseExpiry.js';
 import { type PersistErrorLogsDeps, persistErrorLogs } from './persistErrorLogs.js';
+import { type PoolSamplesDeps, recordPoolSamples } from './poolSamples.js';
 import { JobName } from './schedules.js';
 
-export type HousekeepingDeps = PersistErrorLogsDeps & { manager: ProxyManager };
+export type HousekeepingDeps = PersistErrorLogsDeps & {
+  manager: ProxyManager;
+  /** Absent outside a worker (scripts, older callers): the pool-samples job then fails. */
+  samples?: Omit<PoolSamplesDeps, 'manager'>;
+};
 
 /** Run one housekeeping job by name (outside BullMQ too: scripts, tests). */
 export function runHousekeeping(
@@ -21,6 +26,9 @@ export function runHousekeeping(
       return recoverDueCooldowns(deps.manager, report);
     case JobName.PERSIST_ERROR_LOGS:
       return persistErrorLogs(deps, report);
+    case JobName.POOL_SAMPLES:
+      if (deps.samples === undefined) throw new Error('pool-samples needs a samples connection');
+      return recordPoolSamples({ ...deps.samples, manager: deps.manager }, report);
     default:
       throw new Error(`unknown housekeeping job "${name}"`);
   }

@@ -20,6 +20,7 @@ describeEachTarget('worker schedules', (ctx) => {
       leaseExpiryMs: EVERY_MS,
       cooldownRecoveryMs: EVERY_MS,
       persistErrorLogsMs: EVERY_MS,
+      poolSamplesMs: EVERY_MS,
     };
     replicas.push(
       ...(await Promise.all([

@@ -8,6 +8,7 @@ export const JobName = {
   LEASE_EXPIRY: 'lease-expiry',
   COOLDOWN_RECOVERY: 'cooldown-recovery',
   PERSIST_ERROR_LOGS: 'persist-error-logs',
+  POOL_SAMPLES: 'pool-samples',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 export const JOB_NAMES = Object.values(JobName);
@@ -31,10 +32,11 @@ export interface ScheduleIntervals {
   leaseExpiryMs: number;
   cooldownRecoveryMs: number;
   persistErrorLogsMs: number;
+  poolSamplesMs: number;
 }
 
 /**
- * Create or update the three job schedulers. Their ids are fixed, so every replica
+ * Create or update the job schedulers. Their ids are fixed, so every replica
  * upserting them at start-up still yields one scheduler each, and one job per interval
  * whatever the number of replicas.
  */
@@ -43,6 +45,7 @@ export async function upsertSchedules(queue: Queue, intervals: ScheduleIntervals
     [JobName.LEASE_EXPIRY]: intervals.leaseExpiryMs,
     [JobName.COOLDOWN_RECOVERY]: intervals.cooldownRecoveryMs,
     [JobName.PERSIST_ERROR_LOGS]: intervals.persistErrorLogsMs,
+    [JobName.POOL_SAMPLES]: intervals.poolSamplesMs,
   };
   for (const name of JOB_NAMES) {
     await queue.upsertJobScheduler(

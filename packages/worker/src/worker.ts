@@ -113,7 +113,14 @@ export async function startWorker(input: WorkerOptions): Promise<WorkerHandle> {
     const manager = new ProxyManager({ redis: commands, prefix: options.prefix });
     resources.add(() => manager.close());
     const stream = new ErrorLogStream(commands, manager.keys, consumerName);
-    const deps: HousekeepingDeps = { manager, stream, store, settings: options.errorLog };
+    const statsReader = new PoolStatsReader(commands, manager.keys);
+    const deps: HousekeepingDeps = {
+      manager,
+      stream,
+      store,
+      settings: options.errorLog,
+      samples: { redis: commands, statsReader },
+    };
 
     const prefix = queuePrefix(options.prefix);
     const queue = new Queue(HOUSEKEEPING_QUEUE, { connection: bullmq, prefix });
@@ -139,8 +146,7 @@ export async function startWorker(input: WorkerOptions): Promise<WorkerHandle> {
     const health = () => checkHealth(commands, store);
     let ops: OpsServer | undefined;
     if (options.metrics !== false) {
-      const reader = new PoolStatsReader(commands, manager.keys);
-      const registry = createMetricsRegistry(new PoolSnapshots(manager, reader));
+      const registry = createMetricsRegistry(new PoolSnapshots(manager, statsReader));
       const server = await startOpsServer({ ...options.metrics, registry, health, logger });
       ops = server;
       resources.add(() => server.close());
