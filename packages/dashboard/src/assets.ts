@@ -59,6 +59,22 @@ if (pools) setInterval(function () {
     });
   }).catch(function () {});
 }, 5000);
+// Live pool page: re-read the page itself every 5 s and swap each row's cells by proxy id (so
+// the reader's sorting and filtering stay) and the charts; no second renderer to keep in step.
+if (document.querySelector('tr[data-proxy]')) setInterval(function () {
+  fetch(location.pathname, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.text() : ''; }).then(function (text) {
+    if (!text) return;
+    var doc = new DOMParser().parseFromString(text, 'text/html');
+    doc.querySelectorAll('tr[data-proxy]').forEach(function (fresh) {
+      var tr = document.querySelector('tr[data-proxy="' + CSS.escape(fresh.getAttribute('data-proxy')) + '"]');
+      if (!tr) return;
+      tr.innerHTML = fresh.innerHTML;
+      tr.setAttribute('data-state', fresh.getAttribute('data-state'));
+    });
+    var charts = document.getElementById('pool-charts'), freshCharts = doc.getElementById('pool-charts');
+    if (charts && freshCharts) charts.replaceWith(freshCharts);
+  }).catch(function () {});
+}, 5000);
 document.querySelectorAll('table.sortable th').forEach(function (th, i) {
   th.addEventListener('click', function () {
     var body = th.closest('table').tBodies[0];

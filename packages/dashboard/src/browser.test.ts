@@ -152,6 +152,16 @@ describeEachTarget('dashboard in headless Chromium', (ctx) => {
     await page.locator(`tr[data-proxy="${target}"] button`, { hasText: 'enable' }).click();
     expect((await manager.getProxyState(pool, target)).status).toBe('disabled');
 
+    // The pool page is live: a change made elsewhere shows without a reload (5 s polling).
+    await page.goto(`${url}/pools/latam`);
+    // A mark on this document: gone if the page were reloaded.
+    await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+    await manager.transitionProxyState(pool, target, 'active', 'changed elsewhere');
+    await page
+      .locator(`tr[data-proxy="${target}"][data-state="active"]`)
+      .waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => 'sameDocument' in globalThis)).toBe(true);
+
     await visit('/pools/latam/errors', 'errors');
     await visit('/queues');
     await page.getByText(HOUSEKEEPING_QUEUE).first().click({ timeout: 15_000 });

@@ -107,7 +107,7 @@ export function poolPage(
   return page(
     pool,
     html`<h1>${pool} <small>${rows.length} proxies</small></h1>${notice ? html`<p class="notice">${notice}</p>` : ''}
-${poolCharts(samples)}
+<div id="pool-charts">${poolCharts(samples)}</div>
 <p class="links"><a href="/pools/${encodeURIComponent(pool)}/errors">Error log →</a> <input id="filter" type="search" placeholder="Filter rows"></p>
 <div class="scroll"><table class="sortable"><thead><tr><th>Id</th><th>URL</th><th>Labels</th><th>Status</th><th>Circuit</th><th class="num">Score</th>
 <th class="num">Success</th><th class="num">p50</th><th class="num">Leases/cap</th><th>Last error</th><th></th></tr></thead>
