@@ -7,20 +7,14 @@ import {
   persistErrorLogs,
   silentLogger,
 } from '@leasehold/worker';
-import { afterAll, it as baseIt, beforeAll, expect } from 'vitest';
-import { type TestSchema, testSchema } from '../../worker/test/testSupport.js';
+import { it as baseIt, expect } from 'vitest';
+import { useTestSchema } from '../../worker/test/testSupport.js';
 
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
 
 // `leasehold errors --history`: the PostgreSQL history the worker keeps, from the command line.
 describeEachTarget('leasehold errors --history', (ctx) => {
-  let db: TestSchema;
-  beforeAll(() => {
-    db = testSchema();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const db = useTestSchema();
 
   it('lists persisted entries with filters, and says what is missing', async () => {
     const prefix = ctx.uniquePrefix();

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { ProxyManager } from '@leasehold/client';
 import { describeEachTarget } from '@leasehold/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestWorker, type TestSchema, testSchema, waitFor } from '../test/testSupport.js';
+import { expect, it } from 'vitest';
+import { startTestWorker, useTestSchema, waitFor } from '../test/testSupport.js';
 import { createLogger } from './logger.js';
 import type { RedisEndpoint } from './options.js';
 import { JobName } from './schedules.js';
@@ -12,13 +12,7 @@ const DB_PASSWORD = 'Db-pass-THREE';
 const REDIS_PASSWORD = 'Redis-pass-FOUR';
 
 describeEachTarget('worker logs', (ctx) => {
-  let db: TestSchema;
-  beforeAll(() => {
-    db = testSchema();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const db = useTestSchema();
 
   it('never contain a proxy, PostgreSQL or Redis password', async () => {
     const prefix = ctx.uniquePrefix();

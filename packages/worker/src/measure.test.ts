@@ -6,8 +6,8 @@
 import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type TestSchema, testSchema, writeErrorEntries } from '../test/testSupport.js';
+import { expect, it } from 'vitest';
+import { useTestSchema, writeErrorEntries } from '../test/testSupport.js';
 import { ErrorLogStore } from './errorLogStore.js';
 import { ErrorLogStream } from './errorLogStream.js';
 import { sweepExpiredLeases } from './leaseExpiry.js';
@@ -21,13 +21,7 @@ const LEASES = 5_000;
 describeEachTarget(
   'worker measurements',
   (ctx) => {
-    let db: TestSchema;
-    beforeAll(() => {
-      db = testSchema();
-    });
-    afterAll(async () => {
-      await db.drop();
-    });
+    const db = useTestSchema();
 
     it('entries persisted per second', async () => {
       const prefix = ctx.uniquePrefix();

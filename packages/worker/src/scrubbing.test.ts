@@ -1,8 +1,8 @@
 import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturedLogger, type TestSchema, testSchema } from '../test/testSupport.js';
+import { describe, expect, it } from 'vitest';
+import { capturedLogger, useTestSchema } from '../test/testSupport.js';
 import { ErrorLogStore } from './errorLogStore.js';
 import { ErrorLogStream } from './errorLogStream.js';
 import { createLogger } from './logger.js';
@@ -43,13 +43,7 @@ describe('worker log lines', () => {
 });
 
 describeEachTarget('error-log rows in PostgreSQL', (ctx) => {
-  let db: TestSchema;
-  beforeAll(() => {
-    db = testSchema();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const db = useTestSchema();
 
   it('are scrubbed of passwords with quotes or <> whoever wrote the entry', async () => {
     const prefix = ctx.uniquePrefix();

@@ -90,13 +90,19 @@ export function testSchema(): TestSchema {
  * tests start (push them to `replicas`; closed after each test).
  */
 export function usePersistenceFixture(): { db: TestSchema; replicas: WorkerHandle[] } {
-  const db = testSchema();
+  const db = useTestSchema();
   const replicas: WorkerHandle[] = [];
   afterEach(async () => {
     await Promise.all(replicas.splice(0).map((r) => r.close()));
   });
-  afterAll(() => db.drop());
   return { db, replicas };
+}
+
+/** A schema of the suite's own (the pool connects lazily), dropped after the suite. */
+export function useTestSchema(): TestSchema {
+  const db = testSchema();
+  afterAll(() => db.drop());
+  return db;
 }
 
 // ---- in-process replicas ------------------------------------------------------------
