@@ -62,7 +62,9 @@ describeEachTarget('LeaseholdSessions (the crawler-independent core)', (ctx) => 
   it('the first end method wins: later ones release nothing twice', async () => {
     const { manager, sessions } = await setUp();
     const releases: boolean[] = [];
-    manager.onRelease(({ result }) => releases.push(result.released));
+    manager.onRelease(({ result }) => {
+      releases.push(result.released);
+    });
     const session = await sessions.getSession();
     await Promise.all([session.markGood(), session.markBad({ statusCode: 500 })]);
     await session.retire();

@@ -32,10 +32,11 @@ export const LeaseholdSessionsOptionsSchema = z
     /** How long to wait for a free proxy before giving up on a request. */
     waitMs: z.number().finite().min(0).max(LIMITS.maxWaitMs).default(30_000),
     /**
-     * How long to wait for a resumed session's own proxy; after that the caller gets another
-     * (idle or new) session rather than stalling behind a busy or resting proxy.
+     * How long a resume waits while the session is held by another request or its proxy is
+     * busy or resting; then the caller gets another (idle or new) session. Default 0: a
+     * crawler running requests of one session side by side must not queue them one by one.
      */
-    resumeWaitMs: z.number().finite().min(0).max(LIMITS.maxWaitMs).default(2_000),
+    resumeWaitMs: z.number().finite().min(0).max(LIMITS.maxWaitMs).default(0),
     /** Lease duration; the pool's leaseSeconds when absent. A safety net if a release is lost. */
     durationSeconds: z.number().finite().positive().max(LIMITS.maxSeconds).optional(),
     selector: z.enum(SELECTOR_STRATEGIES).optional(),

@@ -60,6 +60,11 @@ export async function crawlWithLeasehold(
     {
       maxConcurrency: settings.maxConcurrency,
       minConcurrency: settings.maxConcurrency,
+      // Start tasks as soon as a slot is free (default: every 0.5 s): real overlap.
+      autoscaledPoolOptions: {
+        desiredConcurrency: settings.maxConcurrency,
+        maybeRunIntervalSecs: 0.02,
+      },
       maxRequestRetries: settings.maxRequestRetries ?? 2,
       sessionPoolOptions: { maxPoolSize: settings.maxPoolSize ?? 10 },
       preNavigationHooks: [
