@@ -1,7 +1,13 @@
 // Real Crawlee 3 crawls (CheerioCrawler) of a loopback site through loopback proxies that
 // count what they serve, leasing from a real Redis.
 
-import { type DemoProxy, type DemoSite, startDemoProxy, startDemoSite } from '@leasehold/cli';
+import {
+  type DemoProxy,
+  type DemoSite,
+  type ProxyBehaviour,
+  startDemoProxy,
+  startDemoSite,
+} from '@leasehold/cli';
 import { ProxyManager } from '@leasehold/client';
 import {
   describeEachTarget,
@@ -23,11 +29,10 @@ describeEachTarget(
       await Promise.all(closers.splice(0).map((close) => close()));
     });
 
-    async function setUp(caps: number[]) {
+    async function setUp(caps: number[], behaviour: ProxyBehaviour = { kind: 'healthy' }) {
       const site = await startDemoSite();
       const proxies: DemoProxy[] = [];
-      for (const [i] of caps.entries())
-        proxies.push(await startDemoProxy(`p${i}`, { kind: 'healthy' }));
+      for (const [i] of caps.entries()) proxies.push(await startDemoProxy(`p${i}`, behaviour));
       const manager = new ProxyManager({ redis: ctx.redis(), prefix: ctx.uniquePrefix() });
       closers.push(site.close, ...proxies.map((p) => p.close));
       const pool = 'crawl';
@@ -124,6 +129,41 @@ describeEachTarget(
       expect(proxies[0]?.served).toBe(2);
       const health = await manager.getProxyHealth(pool, ids[0] as string);
       expect(health).toMatchObject({ successes: 0, failures: 2 });
+      expect((await manager.getPoolStats(pool)).totalLeases).toBe(0);
+    });
+
+    it('timeouts: a navigation timeout and a handler timeout each release their lease', async () => {
+      // The proxy answers after 1-3 s; Crawlee gives up on the navigation after 0.3 s.
+      const slowProxy = await setUp([1], { kind: 'slow', delayMs: 2_000 });
+      const navigation = await crawlWithLeasehold(
+        slowProxy.manager,
+        settings(slowProxy.site, slowProxy.pool, {
+          startUrls: [`${slowProxy.site.url}/products/2`],
+          maxRequestRetries: 0,
+          navigationTimeoutSecs: 0.3,
+        }),
+      );
+      expect(navigation.failed).toHaveLength(1);
+      expect(navigation).toMatchObject({ acquired: 1, released: 1, leftOpen: 0 });
+      const health = await slowProxy.manager.getProxyHealth(
+        slowProxy.pool,
+        slowProxy.ids[0] as string,
+      );
+      expect(health.failuresByCategory).toEqual({ timeout: 1 });
+
+      // The handler outlives requestHandlerTimeoutSecs: released when Crawlee gives up on it.
+      const { site, manager, pool } = await setUp([1]);
+      const handler = await crawlWithLeasehold(
+        manager,
+        settings(site, pool, {
+          startUrls: [`${site.url}/products/3`],
+          maxRequestRetries: 0,
+          requestHandlerTimeoutSecs: 0.5,
+          slowOn: { paths: ['/products/3'], ms: 3_000 },
+        }),
+      );
+      expect(handler.failed).toHaveLength(1);
+      expect(handler).toMatchObject({ acquired: 1, released: 1, leftOpen: 0 });
       expect((await manager.getPoolStats(pool)).totalLeases).toBe(0);
     });
 

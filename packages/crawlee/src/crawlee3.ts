@@ -273,7 +273,10 @@ function reportOf(attempt: Attempt, error: unknown): SessionReport | null {
     };
   }
   if (error !== undefined) {
-    return { error, message: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    // Crawlee's timeouts (@apify/timeout) are TimeoutError by class, not by `name`.
+    const timedOut = error instanceof Error && error.constructor.name === 'TimeoutError';
+    return { error, message, ...(timedOut ? { category: 'timeout' as const } : {}) };
   }
   return null;
 }

@@ -20,6 +20,11 @@ export interface CrawlSettings {
   followLinks?: boolean;
   /** requestHandler throws for these paths (after a good response). */
   throwOn?: string[];
+  /** requestHandler takes this long for these paths. */
+  slowOn?: { paths: string[]; ms: number };
+  /** Crawlee timeouts, in seconds (fractions allowed). */
+  navigationTimeoutSecs?: number;
+  requestHandlerTimeoutSecs?: number;
   leasehold: LeaseholdCrawleeOptions;
 }
 
@@ -66,6 +71,12 @@ export async function crawlWithLeasehold(
         maybeRunIntervalSecs: 0.02,
       },
       maxRequestRetries: settings.maxRequestRetries ?? 2,
+      ...(settings.navigationTimeoutSecs === undefined
+        ? {}
+        : { navigationTimeoutSecs: settings.navigationTimeoutSecs }),
+      ...(settings.requestHandlerTimeoutSecs === undefined
+        ? {}
+        : { requestHandlerTimeoutSecs: settings.requestHandlerTimeoutSecs }),
       sessionPoolOptions: { maxPoolSize: settings.maxPoolSize ?? 10 },
       preNavigationHooks: [
         (_context, gotOptions) => {
@@ -75,6 +86,8 @@ export async function crawlWithLeasehold(
       requestHandler: async ({ request, enqueueLinks }) => {
         const path = new URL(request.url).pathname;
         if (settings.throwOn?.includes(path)) throw new Error(`handler fails on ${path}`);
+        const slow = settings.slowOn;
+        if (slow?.paths.includes(path)) await new Promise((r) => setTimeout(r, slow.ms));
         report.handled.push(request.url);
         if (settings.followLinks && path === '/catalog') await enqueueLinks({ selector: 'a' });
       },
