@@ -1,6 +1,8 @@
 // Real Crawlee 3 crawls (CheerioCrawler) of a loopback site through loopback proxies that
 // count what they serve, leasing from a real Redis.
 
+import { CheerioCrawler } from '@crawlee/cheerio';
+import { Configuration } from '@crawlee/core';
 import {
   type DemoProxy,
   type DemoSite,
@@ -178,6 +180,50 @@ describeEachTarget(
       expect(set).toMatch(/^v\d+$/);
       expect(site.visits.find((v) => v.path === '/cart/1')?.visitor).toBe(set);
       expect(new Set(report.sessionIds).size).toBe(1);
+    });
+
+    it('requests sharing one Crawlee session take turns on its one Leasehold session', async () => {
+      // Slow proxies: without turns, the two slots would overlap on the only Crawlee session,
+      // and the second request would need a second Leasehold session (and the same jar).
+      const { site, manager, pool, proxies } = await setUp([2, 2], { kind: 'slow', delayMs: 100 });
+      const report = await crawlWithLeasehold(
+        manager,
+        settings(site, pool, {
+          startUrls: ['/account', '/cart/1', '/cart/2', '/cart/3', '/cart/4'].map(
+            (path) => `${site.url}${path}`,
+          ),
+          maxConcurrency: 2,
+          maxPoolSize: 1,
+        }),
+      );
+      expect(report.handled).toHaveLength(5);
+      expect(report.sessionIds).toHaveLength(5);
+      expect(new Set(report.sessionIds).size).toBe(1);
+      expect(proxies.map((p) => p.peak)).toEqual(expect.arrayContaining([1]));
+      expect(Math.max(...proxies.map((p) => p.peak))).toBe(1);
+      const visitor = site.visits.find((v) => v.path === '/account')?.setVisitor;
+      const afterAccount = site.visits.slice(site.visits.findIndex((v) => v.setVisitor));
+      expect(
+        afterAccount.filter((v) => v.path.startsWith('/cart/')).every((v) => v.visitor === visitor),
+      ).toBe(true);
+    });
+
+    it("no requestHandler: the crawler's router handles requests, leases still released", async () => {
+      const { site, manager, pool } = await setUp([1]);
+      const leasehold = leaseholdForCrawlee(manager, { pool });
+      const Crawler = leasehold.crawlerClass(CheerioCrawler);
+      const crawler = new Crawler(
+        { maxRequestRetries: 0 },
+        new Configuration({ persistStorage: false }),
+      );
+      const titles: string[] = [];
+      crawler.router.addDefaultHandler(async ({ $ }) => {
+        titles.push($('h1').text());
+      });
+      await crawler.run([`${site.url}/products/2`]);
+      expect(titles).toEqual(['Teapot']);
+      expect(leasehold.sessions.openSessions).toBe(0);
+      expect((await manager.getPoolStats(pool)).totalLeases).toBe(0);
     });
 
     it('crawlerOptions keeps the user options and hooks, adds 429 and the blocked codes', async () => {

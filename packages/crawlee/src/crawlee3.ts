@@ -2,8 +2,9 @@
 // request's outcome goes back to it. Crawlee 3 has no per-request "finally" a user can hook,
 // so the lease of an attempt is given back by whichever handler runs last for it:
 // requestHandler (success, or a throw after a response), errorHandler (a retry follows),
-// failedRequestHandler (retries exhausted); a new attempt of the same request, or
-// releaseAll(), gives back one that none of them ended.
+// failedRequestHandler (retries exhausted), onSkippedRequest (redirected off the enqueue
+// strategy); a new attempt of the same request, or releaseAll(), gives back one that none
+// of them ended (a CriticalError).
 import { ProxyConfiguration, type Session, SessionError } from '@crawlee/core';
 import type { ProxyManager } from '@leasehold/client';
 import { parseInput, redactMessage } from '@leasehold/core';
@@ -15,6 +16,7 @@ import {
   LeaseholdSessionsOptionsSchema,
   type SessionReport,
 } from './leaseholdSessions.js';
+import { SessionTurns } from './sessionTurns.js';
 
 type ScopeFunction = (url: string) => string | undefined;
 
@@ -40,6 +42,8 @@ interface ContextLike {
   session?: Session | undefined;
   response?: { statusCode?: number; headers?: Record<string, unknown> } | undefined;
   log?: { warning(message: string, data?: Record<string, unknown>): void } | undefined;
+  /** Crawlee's crawler: its router handles requests when no requestHandler is given. */
+  crawler?: { router?: unknown } | undefined;
 }
 
 // `never` parameters: any handler of any crawler's context type fits.
@@ -54,6 +58,7 @@ export interface CrawlerOptionsLike {
   postNavigationHooks?: Handler[];
   sessionPoolOptions?: object;
   additionalHttpErrorStatusCodes?: number[];
+  onSkippedRequest?: Handler;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any crawler class, whatever its constructor takes.
@@ -61,7 +66,11 @@ type CrawlerClass = abstract new (...args: any[]) => object;
 
 /** One attempt of one request: the session it leased and what the site answered. */
 interface Attempt {
+  key: string;
+  url: string;
   session?: LeaseholdSession;
+  /** The Crawlee session whose turn this attempt holds. */
+  turnOf?: string;
   ended: boolean;
   statusCode?: number;
   retryAfter?: string;
@@ -104,6 +113,7 @@ export function leaseholdForCrawlee(
   const sessions = new LeaseholdSessions(manager, sessionOptions);
   const attempts = new Map<string, Attempt>();
   const bindings = new Map<string, string>();
+  const turns = new SessionTurns();
 
   const scopeOf = (url: string): string | undefined => {
     if (scope === 'none') return undefined;
@@ -120,6 +130,36 @@ export function leaseholdForCrawlee(
     }
   };
 
+  /**
+   * Ends an attempt (once): the Crawlee session's cookies saved into the Leasehold session,
+   * the outcome reported, the lease released, the Crawlee session's turn handed on.
+   */
+  const settle = async (
+    attempt: Attempt,
+    context: Pick<ContextLike, 'session' | 'log'>,
+    error?: unknown,
+  ): Promise<void> => {
+    if (attempt.ended) return;
+    attempt.ended = true;
+    if (attempts.get(attempt.key) === attempt) attempts.delete(attempt.key);
+    try {
+      const session = attempt.session;
+      if (!session) return;
+      if (context.session) session.setData(saveCookies(context.session));
+      const report = reportOf(attempt, error);
+      await (report === null ? session.release() : session.report(report));
+    } catch (failure) {
+      // Never into Crawlee's handlers: an error there stops the whole crawl. The lease
+      // expires after its duration if the release did not reach Redis.
+      context.log?.warning('Leasehold: could not release the lease of a request', {
+        error: redactMessage(failure instanceof Error ? failure.message : String(failure)),
+      });
+    } finally {
+      if (attempt.turnOf !== undefined) turns.give(attempt.turnOf);
+      attempt.turnOf = undefined;
+    }
+  };
+
   const newUrlFunction = async (
     crawleeSessionId: string | number | undefined,
     { request }: { request?: ContextLike['request'] } = {},
@@ -131,14 +171,23 @@ export function leaseholdForCrawlee(
     }
     const key = requestKey(request);
     // A previous attempt no handler ended (it cannot be running: Crawlee retries in turn).
-    await attempts.get(key)?.session?.release();
-    const attempt: Attempt = { ended: false };
+    const stale = attempts.get(key);
+    if (stale) await settle(stale, {});
+    const attempt: Attempt = { key, url: request.url, ended: false };
     attempts.set(key, attempt);
     const crawleeId = crawleeSessionId === undefined ? undefined : String(crawleeSessionId);
+    if (crawleeId !== undefined) {
+      await turns.take(crawleeId, sessions.options.waitMs);
+      if (attempt.ended) {
+        turns.give(crawleeId);
+        throw new Error('The request ended while it waited for its Crawlee session');
+      }
+      attempt.turnOf = crawleeId;
+    }
     const bound = crawleeId === undefined ? undefined : bindings.get(crawleeId);
     const session = await sessions.getSession(bound, withScope(scopeOf(request.url)));
     if (crawleeId !== undefined) bind(crawleeId, session.id);
-    if (attempt.ended || attempts.get(key) !== attempt) {
+    if (attempt.ended) {
       // The attempt timed out (or was replaced) while this waited for a proxy.
       await session.release();
       throw new Error('The request ended while it waited for a Leasehold proxy');
@@ -164,25 +213,16 @@ export function leaseholdForCrawlee(
     if (typeof retryAfter === 'string') attempt.retryAfter = retryAfter;
   };
 
-  /** Ends the context's attempt (once): its cookies saved, its outcome reported, released. */
   const finish = async (context: ContextLike, error?: unknown): Promise<void> => {
-    const key = requestKey(context.request);
-    const attempt = attempts.get(key);
-    if (!attempt || attempt.ended) return;
-    attempt.ended = true;
-    attempts.delete(key);
-    const session = attempt.session;
-    if (!session) return;
-    try {
-      if (context.session) session.setData(saveCookies(context.session));
-      const report = reportOf(attempt, error);
-      await (report === null ? session.release() : session.report(report));
-    } catch (failure) {
-      // Never into Crawlee's handlers: an error there stops the whole crawl. The lease
-      // expires after its duration if the release did not reach Redis.
-      context.log?.warning('Leasehold: could not release the lease of a request', {
-        error: redactMessage(failure instanceof Error ? failure.message : String(failure)),
-      });
+    const attempt = attempts.get(requestKey(context.request));
+    if (attempt) await settle(attempt, context, error);
+  };
+
+  /** Crawlee skips a request redirected off its enqueue strategy without any handler. */
+  const finishSkipped = async ({ url, reason }: { url: string; reason: string }) => {
+    if (reason !== 'redirect') return;
+    for (const attempt of [...attempts.values()]) {
+      if (attempt.url === url && attempt.statusCode !== undefined) await settle(attempt, {});
     }
   };
 
@@ -203,7 +243,9 @@ export function leaseholdForCrawlee(
       postNavigationHooks: [recordResponse, ...(user.postNavigationHooks ?? [])],
       requestHandler: async (context: ContextLike, ...rest: unknown[]) => {
         try {
-          return await call(user.requestHandler, context, ...rest);
+          // No requestHandler: Crawlee's own fallback, the crawler's router.
+          const handler = user.requestHandler ?? (context.crawler?.router as Handler | undefined);
+          return await call(handler, context, ...rest);
         } finally {
           await finish(context);
         }
@@ -220,6 +262,13 @@ export function leaseholdForCrawlee(
           return await call(user.failedRequestHandler, context, error);
         } finally {
           await finish(context, error);
+        }
+      },
+      onSkippedRequest: async (skipped: { url: string; reason: string }) => {
+        try {
+          return await call(user.onSkippedRequest, skipped);
+        } finally {
+          await finishSkipped(skipped);
         }
       },
     } as O;
@@ -241,9 +290,11 @@ export function leaseholdForCrawlee(
     crawlerOptions,
     crawlerClass,
     leaseholdSessionId: (crawleeSessionId) => bindings.get(crawleeSessionId),
-    releaseAll: () => {
-      attempts.clear();
-      return sessions.releaseAll();
+    releaseAll: async () => {
+      const open = sessions.openSessions;
+      await Promise.all([...attempts.values()].map((attempt) => settle(attempt, {})));
+      await sessions.releaseAll();
+      return open;
     },
   };
 }
