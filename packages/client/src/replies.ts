@@ -1,6 +1,9 @@
 import {
   ERROR_CATEGORIES,
   type ErrorCategory,
+  fillGatewayUrl,
+  type GatewayTemplate,
+  gatewayTemplateOf,
   LABEL_NAMES,
   type LabelName,
   type ProxyLabels,
@@ -72,18 +75,26 @@ function urlParts(url: string, includeCredentials: boolean) {
   };
 }
 
-/** `values` = the leasedProxy HMGET of lua/acquireLease-13.lua: url, tags, then LABEL_NAMES. */
-function leasedProxyFromReply(values: (string | null)[]): LeasedProxy {
-  const url = values[0] as string;
+/**
+ * `values` = the leasedProxy HMGET of lua/acquireLease-13.lua: url, tags, then LABEL_NAMES.
+ * A gateway URL's `{session}` is filled with the token of `gatewayKey` (the session id, or the
+ * lease id for a lease without session), so the template itself is never handed out.
+ */
+function leasedProxyFromReply(values: (string | null)[], gatewayKey: string): LeasedProxy {
+  const stored = values[0] as string;
   const tags = values[1];
   const labels: ProxyLabels = {};
   LABEL_NAMES.forEach((name, i) => {
     const value = values[2 + i];
     if (value !== null && value !== undefined) labels[name] = value;
   });
+  const parsed = parseProxyUrl(stored);
+  const gateway = fillGatewayUrl(parsed, gatewayKey);
+  const url = gateway?.url ?? stored;
   return {
     url,
     ...urlParts(url, true),
+    ...(gateway === undefined ? {} : { gatewaySession: gateway.token }),
     labels,
     tags: tags ? tags.split(',').sort() : [],
   };
@@ -97,11 +108,13 @@ export function leaseFromReply(
   reply: unknown[],
 ): Lease {
   const session = reply[8] as string[] | undefined;
+  const leaseId = String(reply[2]);
+  const sessionId = session && session.length === 2 ? String(session[0]) : undefined;
   return {
-    id: String(reply[2]),
+    id: leaseId,
     pool,
     proxyId: String(reply[3]),
-    proxy: leasedProxyFromReply(reply[7] as (string | null)[]),
+    proxy: leasedProxyFromReply(reply[7] as (string | null)[], sessionId ?? leaseId),
     consumer,
     acquiredAt: Number(reply[5]),
     expiresAt: Number(reply[6]),
@@ -111,6 +124,12 @@ export function leaseFromReply(
       : {}),
     ...(scope === undefined ? {} : { scope }),
   };
+}
+
+/** Where a gateway proxy takes its session token; says nothing of the credentials. */
+function gatewayOf(url: string): { gateway?: GatewayTemplate } {
+  const template = gatewayTemplateOf(url);
+  return template === undefined ? {} : { gateway: template };
 }
 
 export function proxyRecordFromHash(
@@ -125,6 +144,7 @@ export function proxyRecordFromHash(
     pool,
     url: includeCredentials ? url : redactProxyUrl(url),
     ...urlParts(url, includeCredentials),
+    ...gatewayOf(url),
     ...labelsAndTags(hash),
     maxConcurrency: cap > 0 ? cap : undefined,
     status: hash.status === 'disabled' ? 'disabled' : 'active',
