@@ -6,6 +6,7 @@ import {
   gatewayTemplateOf,
   LABEL_NAMES,
   type LabelName,
+  type ParsedProxyUrl,
   type ProxyLabels,
   parseProxyUrl,
   redactProxyUrl,
@@ -64,8 +65,8 @@ function labelsAndTags(hash: Record<string, string>): { labels: ProxyLabels; tag
  * Protocol, host, port and decoded credentials, from the stored (normalised) URL: the record
  * keeps only the URL, which is the proxy's identity anyway.
  */
-function urlParts(url: string, includeCredentials: boolean) {
-  const parsed = parseProxyUrl(url);
+function urlParts(url: string | ParsedProxyUrl, includeCredentials: boolean) {
+  const parsed = typeof url === 'string' ? parseProxyUrl(url) : url;
   return {
     protocol: parsed.protocol,
     host: parsed.host,
@@ -89,11 +90,11 @@ function leasedProxyFromReply(values: (string | null)[], gatewayKey: string): Le
     if (value !== null && value !== undefined) labels[name] = value;
   });
   const parsed = parseProxyUrl(stored);
-  const gateway = fillGatewayUrl(parsed, gatewayKey);
-  const url = gateway?.url ?? stored;
+  // A normalised URL has its braces percent-encoded: no `%7B`, no placeholder to fill.
+  const gateway = stored.includes('%7B') ? fillGatewayUrl(parsed, gatewayKey) : undefined;
   return {
-    url,
-    ...urlParts(url, true),
+    url: gateway?.url ?? stored,
+    ...urlParts(gateway === undefined ? parsed : { ...parsed, ...gateway }, true),
     ...(gateway === undefined ? {} : { gatewaySession: gateway.token }),
     labels,
     tags: tags ? tags.split(',').sort() : [],
