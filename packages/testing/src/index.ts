@@ -26,6 +26,14 @@ export {
 export type { DescribeEachTargetOptions, TargetContext } from './fixtures.js';
 export { describeEachTarget, injectTarget } from './fixtures.js';
 export { findFreeClusterPort, findFreePort, isPortFree } from './freePort.js';
+export {
+  type GatewayProxy,
+  type GatewayProxyOptions,
+  type GatewayRequest,
+  type ProxiedResponse,
+  requestThroughProxy,
+  startGatewayProxy,
+} from './gatewayProxy.js';
 export { importPackageCopy, type PackageCopy } from './packageCopy.js';
 export { CLUSTER_TARGET_KEY, STANDALONE_TARGET_KEY } from './providedContext.js';
 export type { RedisClusterHandle, RedisClusterOptions } from './redisCluster.js';
