@@ -36,7 +36,7 @@ export const LeaseholdCrawleeOptionsSchema = LeaseholdSessionsOptionsSchema.exte
 }).strict();
 export type LeaseholdCrawleeOptions = z.input<typeof LeaseholdCrawleeOptionsSchema>;
 
-/** What the glue needs of a crawling context (Crawlee 3's HTTP and browser crawlers). */
+/** What the glue needs of a crawling context (Crawlee 3's HTTP crawlers: Http, Cheerio, JSDOM …). */
 interface ContextLike {
   request: { id?: string | undefined; uniqueKey: string; url: string };
   session?: Session | undefined;
@@ -85,7 +85,8 @@ export interface LeaseholdCrawlee {
    * The crawler options with Leasehold wired in: proxyConfiguration, the session pool with
    * cookies per session, 401/403 as blocked (retire), 429 as an error (retry elsewhere),
    * and the user's handlers and hooks wrapped so each attempt's lease is released with its
-   * outcome. `new CheerioCrawler(leasehold.crawlerOptions({ requestHandler }))`.
+   * outcome. Name the options type, Crawlee's handler types do not flow through a generic
+   * call: `new CheerioCrawler(leasehold.crawlerOptions<CheerioCrawlerOptions>({ … }))`.
    */
   crawlerOptions<O extends CrawlerOptionsLike>(options: O): O;
   /**
