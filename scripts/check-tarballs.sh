@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the published packages as a user would, and runs them. Builds, packs core,
-# client, worker, cli and dashboard with `pnpm pack`, installs the five tarballs with `npm install` into
+# client, worker, cli, dashboard and crawlee with `pnpm pack`, installs the six tarballs
+# (and the peers npm installs with them: ioredis, @crawlee/core) with `npm install` into
 # an empty npm project in a temp dir, then checks there, against a private redis-server on a
 # free port (stopped by PID at the end, also on failure):
 #   - each tarball holds built JavaScript only (no src/, tests, build-time Lua loader, maps)
@@ -10,6 +11,7 @@
 #     package a published file imports is in that package's dependencies or peers
 #   - a TypeScript user's file type-checks against the published typings
 #   - a plain ESM script leases and releases through @leasehold/client
+#   - @leasehold/crawlee's Crawlee glue leases and releases through its peer @crawlee/core
 #   - @leasehold/dashboard starts and serves its pages, /metrics, /queues
 #   - `npx leasehold --help`, `leasehold pools`, `leasehold bench` (a repository command)
 #   - `leasehold worker` starts, answers /healthz and /metrics, exits 0 on SIGTERM
@@ -17,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-packages=(core client worker cli dashboard)
+packages=(core client worker cli dashboard crawlee)
 started=$EPOCHREALTIME
 work=$(mktemp -d "${TMPDIR:-/tmp}/leasehold-tarballs.XXXXXX")
 redis_pid=''
@@ -137,6 +139,10 @@ ok "redis-server pid $redis_pid on port $redis_port"
 say "a plain ESM script leases through @leasehold/client (scripts/tarball-check/lease.mjs)"
 cp "$repo/scripts/tarball-check/lease.mjs" .
 node lease.mjs || fail "lease.mjs"
+
+say "@leasehold/crawlee with its peer @crawlee/core (scripts/tarball-check/crawlee.mjs)"
+cp "$repo/scripts/tarball-check/crawlee.mjs" .
+node crawlee.mjs || fail "crawlee.mjs"
 
 say "@leasehold/dashboard from its tarball (scripts/tarball-check/dashboard.mjs)"
 cp "$repo/scripts/tarball-check/dashboard.mjs" .

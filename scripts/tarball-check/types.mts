@@ -5,6 +5,7 @@
 import { parseProxyList } from '@leasehold/cli';
 import { type Lease, ProxyManager, SelectorStrategy } from '@leasehold/client';
 import { type ProxyInput, ValidationError } from '@leasehold/core';
+import { type LeaseholdCrawlee, leaseholdForCrawlee } from '@leasehold/crawlee';
 import { ErrorLogStore, startWorker, type WorkerHandle } from '@leasehold/worker';
 import { Redis } from 'ioredis';
 
@@ -15,5 +16,15 @@ const lease: Lease | null = await manager.acquireProxy({
 });
 const input: ProxyInput = { url: 'http://192.0.2.1:8080' };
 const worker: Promise<WorkerHandle> | undefined = undefined;
+const crawlee: LeaseholdCrawlee = leaseholdForCrawlee(manager, { pool: 'p', waitMs: 5000 });
 
-export { ErrorLogStore, input, lease, parseProxyList, startWorker, ValidationError, worker };
+export {
+  crawlee,
+  ErrorLogStore,
+  input,
+  lease,
+  parseProxyList,
+  startWorker,
+  ValidationError,
+  worker,
+};
