@@ -26,6 +26,12 @@ export {
 export type { DescribeEachTargetOptions, TargetContext } from './fixtures.js';
 export { describeEachTarget, injectTarget } from './fixtures.js';
 export { findFreeClusterPort, findFreePort, isPortFree } from './freePort.js';
+export {
+  type LoopbackProxy,
+  type LoopbackProxyOptions,
+  startHttpProxy,
+  startSocksProxy,
+} from './loopbackProxies.js';
 export { importPackageCopy, type PackageCopy } from './packageCopy.js';
 export { CLUSTER_TARGET_KEY, STANDALONE_TARGET_KEY } from './providedContext.js';
 export type { RedisClusterHandle, RedisClusterOptions } from './redisCluster.js';
@@ -54,6 +60,7 @@ export {
 export type { AclUser, SecureRedisHandle, SecureRedisOptions } from './secureRedis.js';
 export { makeTestCertificates, startSecureRedis } from './secureRedis.js';
 export { assertSameSlot, keySlot, scanKeys } from './slots.js';
+export { startTargetSite, type TargetSite, type TargetSiteOptions } from './targetSite.js';
 export { TestClock, testClockLibrary, useTestClockLibrary } from './testClock.js';
 export { trackedPids } from './trackedProcesses.js';
 export { uniquePrefix } from './uniquePrefix.js';
