@@ -58,8 +58,9 @@ async function readBody(response: Response, maxBodyBytes: number): Promise<void>
     if (done) return;
     bytes += value.byteLength;
     if (bytes > maxBodyBytes) {
-      await reader.cancel();
-      await response.body.cancel().catch(() => {});
+      // Both branches of the clone at once: a tee's source is cancelled (and each branch's
+      // cancel settles) only when both are.
+      await Promise.all([reader.cancel(), response.body.cancel()]).catch(() => {});
       throw new ResponseTooLargeError(maxBodyBytes);
     }
   }
@@ -80,7 +81,9 @@ async function fetchOnce(
     timeoutMs,
   );
   const forwardAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', forwardAbort, { once: true });
+  // Aborted while the lease was being acquired: no listener would ever fire.
+  if (signal?.aborted) forwardAbort();
+  else signal?.addEventListener('abort', forwardAbort, { once: true });
   const options = tls === undefined ? {} : { tls };
   const dispatcher: Dispatcher = request.reuseConnections
     ? sharedProxyDispatcher(lease, options)
