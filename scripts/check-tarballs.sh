@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the published packages as a user would, and runs them. Builds, packs core,
-# client, worker, cli and dashboard with `pnpm pack`, installs the five tarballs with `npm install` into
+# client, worker, cli, dashboard and http with `pnpm pack`, installs the six tarballs with `npm install` into
 # an empty npm project in a temp dir, then checks there, against a private redis-server on a
 # free port (stopped by PID at the end, also on failure):
 #   - each tarball holds built JavaScript only (no src/, tests, build-time Lua loader, maps)
@@ -10,6 +10,7 @@
 #     package a published file imports is in that package's dependencies or peers
 #   - a TypeScript user's file type-checks against the published typings
 #   - a plain ESM script leases and releases through @leasehold/client
+#   - a plain ESM script does a leasedFetch (@leasehold/http) through a loopback proxy
 #   - @leasehold/dashboard starts and serves its pages, /metrics, /queues
 #   - `npx leasehold --help`, `leasehold pools`, `leasehold bench` (a repository command)
 #   - `leasehold worker` starts, answers /healthz and /metrics, exits 0 on SIGTERM
@@ -17,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-packages=(core client worker cli dashboard)
+packages=(core client worker cli dashboard http)
 started=$EPOCHREALTIME
 work=$(mktemp -d "${TMPDIR:-/tmp}/leasehold-tarballs.XXXXXX")
 redis_pid=''
@@ -137,6 +138,10 @@ ok "redis-server pid $redis_pid on port $redis_port"
 say "a plain ESM script leases through @leasehold/client (scripts/tarball-check/lease.mjs)"
 cp "$repo/scripts/tarball-check/lease.mjs" .
 node lease.mjs || fail "lease.mjs"
+
+say "@leasehold/http: leasedFetch through a loopback proxy (scripts/tarball-check/http.mjs)"
+cp "$repo/scripts/tarball-check/http.mjs" .
+node http.mjs || fail "http.mjs"
 
 say "@leasehold/dashboard from its tarball (scripts/tarball-check/dashboard.mjs)"
 cp "$repo/scripts/tarball-check/dashboard.mjs" .
