@@ -151,6 +151,10 @@ export async function runHttpBenchmarks(options: {
     });
     await manager.releaseProxy(lease);
 
+    await run('leasing alone: acquireProxy + releaseProxy, no request', async () => {
+      const held = await manager.acquireProxy({ pool, scope: '127.0.0.1' });
+      if (held) await manager.releaseProxy(held, { ok: true, latencyMs: 1 });
+    });
     await run('leasedFetch (acquire, fetch, release; dispatchers reused)', async () => {
       await (await leasedFetch(manager, url, { pool })).text();
     });
