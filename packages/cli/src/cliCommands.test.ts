@@ -101,6 +101,39 @@ describeEachTarget('leasehold commands', (ctx) => {
     expect(proxy?.url).toBe('http://customer-1:p%40ss%3Aword@gate.example.net:7777');
   });
 
+  it('imports a gateway template, lists it redacted, refuses a bad one by field', async () => {
+    const prefix = ctx.uniquePrefix();
+    await cli(prefix, ['pool', 'create', 'gw']);
+    const env = {
+      PROXY_LIST: '',
+      PROXY_SERVER: 'gate.example.net:7777',
+      PROXY_USERNAME: 'customer-acme-cc-us-session-{session}',
+      PROXY_PASSWORD: 'tmpl-Secret',
+    };
+    expect((await cli(prefix, ['proxy', 'import', 'gw'], env)).code).toBe(0);
+    const table = await cli(prefix, ['proxy', 'list', 'gw']);
+    expect(table.stdout).toContain(
+      'http://***:***@gate.example.net:7777 (gateway: {session} in username)',
+    );
+    expect(table.stdout).not.toMatch(/customer-acme|tmpl-Secret/);
+    const [proxy] = JSON.parse(
+      (await cli(prefix, ['proxy', 'list', 'gw', '--json', '--show-credentials'])).stdout,
+    ) as { url: string; gateway: unknown }[];
+    expect(proxy).toMatchObject({
+      url: 'http://customer-acme-cc-us-session-%7Bsession%7D:tmpl-Secret@gate.example.net:7777',
+      gateway: { in: 'username', tokenLength: 16 },
+    });
+    const bad = await cli(prefix, [
+      'proxy',
+      'add',
+      'gw',
+      'http://customer-acme-{country}-session-{session}:tmpl-Secret@gate.example.net:7777',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('proxies[0].url.username');
+    expect(bad.stdout + bad.stderr).not.toMatch(/customer-acme|tmpl-Secret/);
+  });
+
   it('lists and releases leases; lists, shows and disables sessions', async () => {
     const prefix = ctx.uniquePrefix();
     const manager = new ProxyManager({ redis: ctx.redis(), prefix });

@@ -110,7 +110,8 @@ export async function listProxies(ctx: CommandContext): Promise<void> {
   printTable(
     proxies.map((p) => ({
       id: p.id,
-      url: p.url,
+      // A gateway's template is a credential like the rest: say only where its session goes.
+      url: p.gateway ? `${p.url} (gateway: {session} in ${p.gateway.in})` : p.url,
       status: p.status,
       circuit: health.get(p.id)?.circuit,
       leases: `${p.activeLeases}/${p.maxConcurrency ?? '∞'}`,

@@ -6,6 +6,8 @@ export {
   classifyOutcome,
   type ErrorCategory,
   type ErrorLogQuery,
+  type GatewayTemplate,
+  gatewaySessionToken,
   LeaseExpiredError,
   LeaseholdError,
   LeaseNotFoundError,

@@ -1,8 +1,12 @@
 import {
   ERROR_CATEGORIES,
   type ErrorCategory,
+  fillGatewayUrl,
+  type GatewayTemplate,
+  gatewayTemplateOf,
   LABEL_NAMES,
   type LabelName,
+  type ParsedProxyUrl,
   type ProxyLabels,
   parseProxyUrl,
   redactProxyUrl,
@@ -61,8 +65,8 @@ function labelsAndTags(hash: Record<string, string>): { labels: ProxyLabels; tag
  * Protocol, host, port and decoded credentials, from the stored (normalised) URL: the record
  * keeps only the URL, which is the proxy's identity anyway.
  */
-function urlParts(url: string, includeCredentials: boolean) {
-  const parsed = parseProxyUrl(url);
+function urlParts(url: string | ParsedProxyUrl, includeCredentials: boolean) {
+  const parsed = typeof url === 'string' ? parseProxyUrl(url) : url;
   return {
     protocol: parsed.protocol,
     host: parsed.host,
@@ -72,18 +76,26 @@ function urlParts(url: string, includeCredentials: boolean) {
   };
 }
 
-/** `values` = the leasedProxy HMGET of lua/acquireLease-13.lua: url, tags, then LABEL_NAMES. */
-function leasedProxyFromReply(values: (string | null)[]): LeasedProxy {
-  const url = values[0] as string;
+/**
+ * `values` = the leasedProxy HMGET of lua/acquireLease-13.lua: url, tags, then LABEL_NAMES.
+ * A gateway URL's `{session}` is filled with the token of `gatewayKey` (the session id, or the
+ * lease id for a lease without session), so the template itself is never handed out.
+ */
+function leasedProxyFromReply(values: (string | null)[], gatewayKey: string): LeasedProxy {
+  const stored = values[0] as string;
   const tags = values[1];
   const labels: ProxyLabels = {};
   LABEL_NAMES.forEach((name, i) => {
     const value = values[2 + i];
     if (value !== null && value !== undefined) labels[name] = value;
   });
+  const parsed = parseProxyUrl(stored);
+  // A normalised URL has its braces percent-encoded: no `%7B`, no placeholder to fill.
+  const gateway = stored.includes('%7B') ? fillGatewayUrl(parsed, gatewayKey) : undefined;
   return {
-    url,
-    ...urlParts(url, true),
+    url: gateway?.url ?? stored,
+    ...urlParts(gateway === undefined ? parsed : { ...parsed, ...gateway }, true),
+    ...(gateway === undefined ? {} : { gatewaySession: gateway.token }),
     labels,
     tags: tags ? tags.split(',').sort() : [],
   };
@@ -97,11 +109,13 @@ export function leaseFromReply(
   reply: unknown[],
 ): Lease {
   const session = reply[8] as string[] | undefined;
+  const leaseId = String(reply[2]);
+  const sessionId = session && session.length === 2 ? String(session[0]) : undefined;
   return {
-    id: String(reply[2]),
+    id: leaseId,
     pool,
     proxyId: String(reply[3]),
-    proxy: leasedProxyFromReply(reply[7] as (string | null)[]),
+    proxy: leasedProxyFromReply(reply[7] as (string | null)[], sessionId ?? leaseId),
     consumer,
     acquiredAt: Number(reply[5]),
     expiresAt: Number(reply[6]),
@@ -111,6 +125,12 @@ export function leaseFromReply(
       : {}),
     ...(scope === undefined ? {} : { scope }),
   };
+}
+
+/** Where a gateway proxy takes its session token; says nothing of the credentials. */
+function gatewayOf(url: string): { gateway?: GatewayTemplate } {
+  const template = gatewayTemplateOf(url);
+  return template === undefined ? {} : { gateway: template };
 }
 
 export function proxyRecordFromHash(
@@ -125,6 +145,7 @@ export function proxyRecordFromHash(
     pool,
     url: includeCredentials ? url : redactProxyUrl(url),
     ...urlParts(url, includeCredentials),
+    ...gatewayOf(url),
     ...labelsAndTags(hash),
     maxConcurrency: cap > 0 ? cap : undefined,
     status: hash.status === 'disabled' ? 'disabled' : 'active',

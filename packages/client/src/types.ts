@@ -1,5 +1,6 @@
 import type {
   ErrorCategory,
+  GatewayTemplate,
   Outcome,
   ProxyFilters,
   ProxyLabels,
@@ -15,6 +16,12 @@ export interface LeasedProxy {
   port: number;
   username?: string;
   password?: string;
+  /**
+   * Leases of a gateway proxy only: the token that replaced `{session}` in its username or
+   * password (the session's `gatewaySessionToken`, or a fresh one for a lease without session):
+   * what the provider's dashboard shows as the session id.
+   */
+  gatewaySession?: string;
   labels: ProxyLabels;
   tags: string[];
 }
@@ -23,6 +30,8 @@ export interface LeasedProxy {
 export interface ProxyRecord extends LeasedProxy {
   id: string;
   pool: string;
+  /** A gateway proxy: where its URL has `{session}` and the token length (see README). */
+  gateway?: GatewayTemplate;
   /** undefined = no cap. */
   maxConcurrency: number | undefined;
   status: 'active' | 'disabled';

@@ -26,6 +26,18 @@ export {
   ValidationError,
 } from './errors.js';
 export {
+  type FilledGatewayUrl,
+  fillGatewayUrl,
+  GATEWAY_SESSION_PLACEHOLDER,
+  GATEWAY_TOKEN_DEFAULT_LENGTH,
+  GATEWAY_TOKEN_MAX_LENGTH,
+  GATEWAY_TOKEN_MIN_LENGTH,
+  type GatewayTemplate,
+  gatewaySessionToken,
+  gatewayTemplateOf,
+  parseGatewayTemplate,
+} from './gatewaySession.js';
+export {
   DEFAULT_PREFIX,
   KeySchema,
   labelSetSuffix,
@@ -41,6 +53,7 @@ export {
   parseRetryAfter,
 } from './outcomes.js';
 export {
+  formatProxyUrl,
   type ParsedProxyUrl,
   PROXY_PROTOCOLS,
   type ProxyProtocol,

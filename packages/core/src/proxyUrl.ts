@@ -111,6 +111,11 @@ export function parseProxyUrl(input: string, field = 'url'): ParsedProxyUrl {
     portText = colon === -1 ? undefined : hostPort.slice(colon + 1);
     if (host.length === 0) fail(`${field}.host`, 'is empty');
     if (host.includes(':')) fail(`${field}.host`, 'IPv6 addresses must be in brackets');
+    if (/[{}]/.test(host))
+      fail(
+        `${field}.host`,
+        'may not hold a placeholder: {session} goes in the username or password',
+      );
     if (!isIPv4(host) && !HOSTNAME.test(host)) fail(`${field}.host`, 'is not a valid host name');
   }
 
@@ -121,12 +126,7 @@ export function parseProxyUrl(input: string, field = 'url'): ParsedProxyUrl {
     if (port < 1 || port > 65535) fail(`${field}.port`, `${port} is out of range (1-65535)`);
   }
 
-  const credentials =
-    username === undefined
-      ? ''
-      : `${encodeURIComponent(username)}${password === undefined ? '' : `:${encodeURIComponent(password)}`}@`;
-  const hostPart = host.includes(':') ? `[${host}]` : host;
-  const normalized = `${protocol}://${credentials}${hostPart}:${port}`;
+  const normalized = formatProxyUrl({ protocol, host, port, username, password });
 
   return {
     protocol,
@@ -136,6 +136,23 @@ export function parseProxyUrl(input: string, field = 'url'): ParsedProxyUrl {
     ...(password === undefined ? {} : { password }),
     normalized,
   };
+}
+
+/** The canonical URL of already-validated parts (see ParsedProxyUrl.normalized). */
+export function formatProxyUrl(parts: {
+  protocol: ProxyProtocol;
+  host: string;
+  port: number;
+  username?: string | undefined;
+  password?: string | undefined;
+}): string {
+  const { protocol, host, port, username, password } = parts;
+  const credentials =
+    username === undefined
+      ? ''
+      : `${encodeURIComponent(username)}${password === undefined ? '' : `:${encodeURIComponent(password)}`}@`;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return `${protocol}://${credentials}${hostPart}:${port}`;
 }
 
 /** The WHATWG compressed form, so equal addresses share one id. */

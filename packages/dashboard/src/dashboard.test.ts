@@ -67,6 +67,34 @@ describeEachTarget('dashboard over HTTP', (ctx) => {
     });
   });
 
+  it('shows a gateway proxy redacted: neither its template nor a lease token', async () => {
+    const { prefix, manager, pool } = await seedPool(ctx, 'gw', 0);
+    const template = `http://customer-acme-cc-us-session-{session}:${PASSWORD}@gw.example:7777`;
+    await manager.addProxies(pool, [template]);
+    const lease = await manager.acquireProxy({ pool, session: true });
+    if (!lease) throw new Error('no lease');
+    await manager.releaseProxy(lease, {
+      ok: false,
+      error: 'blocked',
+      statusCode: 403,
+      message: `blocked via ${lease.proxy.url}`,
+    });
+    const { url } = await start({ prefix });
+    const bodies: string[] = [];
+    for (const path of [`/pools/${pool}`, `/pools/${pool}/errors`, `/api/pools/${pool}/proxies`]) {
+      const res = await fetch(url + path);
+      expect(res.status, path).toBe(200);
+      bodies.push(await res.text());
+    }
+    expect(bodies[0]).toContain('http://***:***@gw.example:7777 (gateway: {session} in username)');
+    expect(bodies[1]).toContain('blocked via');
+    for (const body of bodies) {
+      expect(body).not.toContain(PASSWORD);
+      expect(body).not.toContain('customer-acme');
+      expect(body).not.toContain(lease.proxy.gatewaySession);
+    }
+  });
+
   it('disable, enable and reset change Redis and the page after the redirect', async () => {
     const { prefix, manager, pool, proxies } = await seedPool(ctx);
     const id = proxies[1]?.id as string;

@@ -123,7 +123,10 @@ export class DashboardData {
       const err = lastError.get(record.id);
       return {
         id: record.id,
-        url: record.url,
+        // Redacted; a gateway says where its {session} goes, never its template.
+        url: record.gateway
+          ? `${record.url} (gateway: {session} in ${record.gateway.in})`
+          : record.url,
         labels: record.labels,
         status: record.status,
         circuit,

@@ -27,6 +27,14 @@ export type { DescribeEachTargetOptions, TargetContext } from './fixtures.js';
 export { describeEachTarget, injectTarget } from './fixtures.js';
 export { findFreeClusterPort, findFreePort, isPortFree } from './freePort.js';
 export {
+  type GatewayProxy,
+  type GatewayProxyOptions,
+  type GatewayRequest,
+  type ProxiedResponse,
+  requestThroughProxy,
+  startGatewayProxy,
+} from './gatewayProxy.js';
+export {
   type LoopbackProxy,
   type LoopbackProxyOptions,
   startHttpProxy,

@@ -4,6 +4,7 @@ import {
   luaScripts,
   type ProxyInput,
   ProxyInputSchema,
+  parseGatewayTemplate,
   parseInput,
   parseProxyUrl,
   poolNameSchema,
@@ -38,6 +39,7 @@ export async function addProxies(
       field,
     );
     const url = parseProxyUrl(proxy.url, `${field}.url`);
+    parseGatewayTemplate(url, `${field}.url`);
     return {
       id: proxyIdFromUrl(url.normalized),
       url: url.normalized,
