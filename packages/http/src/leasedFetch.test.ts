@@ -218,13 +218,15 @@ describeEachTarget('leasedFetch', (ctx) => {
     const health = await manager.getProxyHealth(pool, record?.id ?? '');
     expect(health).toMatchObject({ successes: 0, failures: 0 });
     // An already aborted signal leases nothing.
+    const okHits = fx.sites.http.hits('/ok');
     await expect(
       leasedFetch(manager, `${fx.sites.http.origin}/ok`, {
         pool,
         init: { signal: controller.signal },
       }),
     ).rejects.toMatchObject({ name: 'AbortError' });
-    expect(served(proxy)).toBe(1);
+    expect(fx.sites.http.hits('/ok')).toBe(okHits);
+    expect((await manager.getProxyState(pool, record?.id ?? '')).usageCount).toBe(1);
   });
 
   it('a body past maxBodyBytes is a typed error; the lease is released', async () => {
