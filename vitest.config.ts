@@ -17,6 +17,7 @@ const alias = {
   '@leasehold/bench': fromRoot('./packages/bench/src/index.ts'),
   '@leasehold/cli': fromRoot('./packages/cli/src/index.ts'),
   '@leasehold/dashboard': fromRoot('./packages/dashboard/src/index.ts'),
+  '@leasehold/http': fromRoot('./packages/http/src/index.ts'),
   '@leasehold/crawlee': fromRoot('./packages/crawlee/src/index.ts'),
 };
 
@@ -49,6 +50,7 @@ export default defineConfig({
       packageProject('bench'),
       packageProject('cli'),
       packageProject('dashboard'),
+      packageProject('http'),
       packageProject('crawlee'),
       // Build-time tools (the Lua loader), kept out of every package's runtime.
       project('scripts', 'scripts/**/*.test.ts'),

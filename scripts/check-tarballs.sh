@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the published packages as a user would, and runs them. Builds, packs core,
-# client, worker, cli, dashboard and crawlee with `pnpm pack`, installs the six tarballs
+# client, worker, cli, dashboard, http and crawlee with `pnpm pack`, installs the seven tarballs
 # (and the peers npm installs with them: ioredis, @crawlee/core) with `npm install` into
 # an empty npm project in a temp dir, then checks there, against a private redis-server on a
 # free port (stopped by PID at the end, also on failure):
@@ -11,6 +11,7 @@
 #     package a published file imports is in that package's dependencies or peers
 #   - a TypeScript user's file type-checks against the published typings
 #   - a plain ESM script leases and releases through @leasehold/client
+#   - a plain ESM script does a leasedFetch (@leasehold/http) through a loopback proxy
 #   - @leasehold/crawlee's Crawlee glue leases and releases through its peer @crawlee/core
 #   - @leasehold/dashboard starts and serves its pages, /metrics, /queues
 #   - `npx leasehold --help`, `leasehold pools`, `leasehold bench` (a repository command)
@@ -19,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-packages=(core client worker cli dashboard crawlee)
+packages=(core client worker cli dashboard http crawlee)
 started=$EPOCHREALTIME
 work=$(mktemp -d "${TMPDIR:-/tmp}/leasehold-tarballs.XXXXXX")
 redis_pid=''
@@ -140,6 +141,9 @@ say "a plain ESM script leases through @leasehold/client (scripts/tarball-check/
 cp "$repo/scripts/tarball-check/lease.mjs" .
 node lease.mjs || fail "lease.mjs"
 
+say "@leasehold/http: leasedFetch through a loopback proxy (scripts/tarball-check/http.mjs)"
+cp "$repo/scripts/tarball-check/http.mjs" .
+node http.mjs || fail "http.mjs"
 say "@leasehold/crawlee with its peer @crawlee/core (scripts/tarball-check/crawlee.mjs)"
 cp "$repo/scripts/tarball-check/crawlee.mjs" .
 node crawlee.mjs || fail "crawlee.mjs"

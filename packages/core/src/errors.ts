@@ -23,7 +23,13 @@ export type LeaseholdErrorCode =
   | 'REDIS_CONNECTION_FAILED'
   | 'CLIENT_CLOSED'
   /** An optional module (the dashboard, the demo) is not installed. */
-  | 'NOT_INSTALLED';
+  | 'NOT_INSTALLED'
+  /** @leasehold/http: a proxy the client at hand cannot use (Chromium and SOCKS auth). */
+  | 'UNSUPPORTED_PROXY'
+  /** @leasehold/http: a response body past leasedFetch's maxBodyBytes. */
+  | 'RESPONSE_TOO_LARGE'
+  /** @leasehold/http: every leasedFetch attempt failed before an HTTP answer. */
+  | 'ATTEMPTS_EXHAUSTED';
 
 export interface LeaseholdErrorDetails {
   field?: string | undefined;

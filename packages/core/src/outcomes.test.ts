@@ -61,4 +61,17 @@ describe('classifyOutcome', () => {
       error: 'auth',
     });
   });
+
+  it("reads undici's refused tunnel (an AbortError under fetch's TypeError) as auth, not timeout", () => {
+    const tunnelRefused = Object.assign(
+      new Error('Proxy response (407) !== 200 when HTTP Tunneling'),
+      { name: 'AbortError', code: 'UND_ERR_ABORTED' },
+    );
+    expect(classifyOutcome({ error: tunnelRefused })).toEqual({ ok: false, error: 'auth' });
+    const viaFetch = new TypeError('fetch failed', { cause: tunnelRefused });
+    expect(classifyOutcome({ error: viaFetch })).toEqual({ ok: false, error: 'auth' });
+    // A plain abort stays a timeout.
+    const aborted = Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    expect(classifyOutcome({ error: aborted })).toEqual({ ok: false, error: 'timeout' });
+  });
 });

@@ -77,17 +77,30 @@ function stringProperty(error: unknown, key: 'code' | 'name' | 'message'): strin
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The first `code` down the cause chain: fetch() wraps the socket error as its cause. */
-function errorCode(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
+/** The error and its causes, at most MAX_CAUSE_DEPTH of them, each once. */
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
   let current = error;
-  for (let depth = 0; depth < MAX_CAUSE_DEPTH && !seen.has(current); depth++) {
-    const code = stringProperty(current, 'code');
-    if (code !== undefined) return code;
-    seen.add(current);
+  while (chain.length < MAX_CAUSE_DEPTH && current != null && !chain.includes(current)) {
+    chain.push(current);
     current = property(current, 'cause');
   }
+  return chain;
+}
+
+/** The first `code` down the cause chain: fetch() wraps the socket error as its cause. */
+function errorCode(error: unknown): string | undefined {
+  for (const current of causeChain(error)) {
+    const code = stringProperty(current, 'code');
+    if (code !== undefined) return code;
+  }
   return undefined;
+}
+
+const PROXY_AUTH_MESSAGE = /\b407\b|proxy authentication/i;
+
+function message(error: unknown): string {
+  return (stringProperty(error, 'message') ?? '').slice(0, 1000);
 }
 
 function categoryOfError(error: unknown): ErrorCategory {
@@ -97,11 +110,12 @@ function categoryOfError(error: unknown): ErrorCategory {
     if (NETWORK_CODES.has(code)) return 'network';
     if (AUTH_CODES.has(code)) return 'auth';
   }
+  // Proxy agents report a refused CONNECT as a message, e.g. "... 407 Proxy Authentication
+  // Required"; undici's is the cause of fetch's TypeError, an `AbortError` named "Proxy
+  // response (407) !== 200 when HTTP Tunneling", so it is looked for before the name.
+  if (causeChain(error).some((e) => PROXY_AUTH_MESSAGE.test(message(e)))) return 'auth';
   const name = stringProperty(error, 'name');
   if (name !== undefined && TIMEOUT_NAMES.has(name)) return 'timeout';
-  // Proxy agents report a refused CONNECT as a message, e.g. "... 407 Proxy Authentication Required".
-  const message = stringProperty(error, 'message') ?? '';
-  if (/\b407\b|proxy authentication/i.test(message.slice(0, 1000))) return 'auth';
   return 'unknown';
 }
 

@@ -34,6 +34,12 @@ export {
   requestThroughProxy,
   startGatewayProxy,
 } from './gatewayProxy.js';
+export {
+  type LoopbackProxy,
+  type LoopbackProxyOptions,
+  startHttpProxy,
+  startSocksProxy,
+} from './loopbackProxies.js';
 export { importPackageCopy, type PackageCopy } from './packageCopy.js';
 export { CLUSTER_TARGET_KEY, STANDALONE_TARGET_KEY } from './providedContext.js';
 export type { RedisClusterHandle, RedisClusterOptions } from './redisCluster.js';
@@ -62,6 +68,7 @@ export {
 export type { AclUser, SecureRedisHandle, SecureRedisOptions } from './secureRedis.js';
 export { makeTestCertificates, startSecureRedis } from './secureRedis.js';
 export { assertSameSlot, keySlot, scanKeys } from './slots.js';
+export { startTargetSite, type TargetSite, type TargetSiteOptions } from './targetSite.js';
 export { TestClock, testClockLibrary, useTestClockLibrary } from './testClock.js';
 export { trackedPids } from './trackedProcesses.js';
 export { uniquePrefix } from './uniquePrefix.js';
