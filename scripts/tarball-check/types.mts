@@ -5,6 +5,7 @@
 import { parseProxyList } from '@leasehold/cli';
 import { type Lease, ProxyManager, SelectorStrategy } from '@leasehold/client';
 import { type ProxyInput, ValidationError } from '@leasehold/core';
+import { type LeaseholdCrawlee, leaseholdForCrawlee } from '@leasehold/crawlee';
 import {
   fetch,
   type LeasedResponse,
@@ -14,7 +15,6 @@ import {
   proxyDispatcher,
   toPlaywrightProxy,
 } from '@leasehold/http';
-import { type LeaseholdCrawlee, leaseholdForCrawlee } from '@leasehold/crawlee';
 import { ErrorLogStore, startWorker, type WorkerHandle } from '@leasehold/worker';
 import { Redis } from 'ioredis';
 
