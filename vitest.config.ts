@@ -54,6 +54,8 @@ export default defineConfig({
       packageProject('crawlee'),
       // Build-time tools (the Lua loader), kept out of every package's runtime.
       project('scripts', 'scripts/**/*.test.ts'),
+      // Each example run as a user runs it (pnpm example <name>), against the private Redis.
+      project('examples', 'examples/**/*.test.ts'),
     ],
   },
 });
