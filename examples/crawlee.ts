@@ -4,15 +4,8 @@
  * every outcome goes back to the pool.   pnpm example crawlee
  */
 import { CheerioCrawler, Configuration } from '@crawlee/cheerio';
-import { ProxyManager } from '@leasehold/client';
 import { leaseholdForCrawlee } from '@leasehold/crawlee';
-
-const manager = new ProxyManager({
-  redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  prefix: process.env.LEASEHOLD_PREFIX ?? 'lh',
-});
-const pool = process.env.LEASEHOLD_POOL ?? 'demo';
-const site = process.env.TARGET_URL ?? 'http://127.0.0.1:8080';
+import { manager, pool, site } from './support/config.js';
 
 const leasehold = leaseholdForCrawlee(manager, { pool });
 const Crawler = leasehold.crawlerClass(CheerioCrawler);
@@ -24,7 +17,9 @@ const crawler = new Crawler(
     sessionPoolOptions: { maxPoolSize: 2 },
     async requestHandler({ $, request, enqueueLinks, session }) {
       const text = $('h1').first().text() || $('p').first().text();
-      console.log(`${new URL(request.url).pathname.padEnd(14)} ${text.padEnd(22)} session ${session?.id}`);
+      console.log(
+        `${new URL(request.url).pathname.padEnd(14)} ${text.padEnd(22)} session ${session?.id}`,
+      );
       await enqueueLinks();
     },
   },

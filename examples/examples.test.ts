@@ -14,7 +14,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const examples = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-  .filter((f) => f !== 'environment.ts' && f !== 'run.ts')
+  .filter((f) => f !== 'run.ts')
   .map((f) => f.slice(0, -3));
 
 describe('examples (pnpm example <name>)', () => {

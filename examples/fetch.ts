@@ -2,15 +2,8 @@
  * A fetch scraper: every page through a leased proxy, with leasedFetch doing the glue
  * (acquire, fetch, classify, release, retry on another proxy).   pnpm example fetch
  */
-import { ProxyManager } from '@leasehold/client';
 import { leasedFetch } from '@leasehold/http';
-
-const manager = new ProxyManager({
-  redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  prefix: process.env.LEASEHOLD_PREFIX ?? 'lh',
-});
-const pool = process.env.LEASEHOLD_POOL ?? 'demo';
-const site = process.env.TARGET_URL ?? 'http://127.0.0.1:8080';
+import { manager, pool, site } from './support/config.js';
 
 try {
   const pages = ['/', '/products/1', '/products/2', '/products/3', '/search?q=tea'];

@@ -3,16 +3,10 @@
  * is a lease (toPlaywrightProxy), and the page's status is reported when the lease goes back.
  *   pnpm example playwright   (CHROMIUM_PATH, default /usr/bin/chromium)
  */
-import { classifyOutcome, ProxyManager } from '@leasehold/client';
+import { classifyOutcome } from '@leasehold/client';
 import { toPlaywrightProxy } from '@leasehold/http';
 import { chromium } from 'playwright-core';
-
-const manager = new ProxyManager({
-  redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  prefix: process.env.LEASEHOLD_PREFIX ?? 'lh',
-});
-const pool = process.env.LEASEHOLD_POOL ?? 'demo';
-const site = process.env.TARGET_URL ?? 'http://127.0.0.1:8080';
+import { manager, pool, site } from './support/config.js';
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -23,14 +17,12 @@ const browser = await chromium.launch({
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
-    // Chromium skips proxies for loopback targets unless told not to (the demo site is local).
-    '--proxy-bypass-list=<-loopback>',
   ],
 });
 try {
   for (const path of ['/', '/products/2']) {
     const url = new URL(path, site).href;
-    const lease = await manager.acquireProxy({ pool, scope: new URL(url).host, waitMs: 5_000 });
+    const lease = await manager.acquireProxy({ pool, scope: new URL(url).hostname, waitMs: 5_000 });
     if (!lease) throw new Error('no proxy free within 5 s');
     const context = await browser.newContext({ proxy: toPlaywrightProxy(lease) });
     try {

@@ -2,7 +2,7 @@
  * Runs one example against the demo's local proxies and site, on REDIS_URL (default
  * redis://127.0.0.1:6379):  pnpm example <name>   e.g. pnpm example fetch
  *
- * It starts the loopback world (examples/environment.ts), runs examples/<name>.ts in a child
+ * It starts the loopback world (examples/support/environment.ts), runs examples/<name>.ts in a child
  * process with REDIS_URL, LEASEHOLD_PREFIX, LEASEHOLD_POOL and TARGET_URL set, then says what
  * each proxy served and fails when the example failed, when no proxy saw a request, or when a
  * proxy saw more concurrent requests than its cap.
@@ -11,12 +11,11 @@ import { fork } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startExampleEnvironment } from './environment.js';
+import { startExampleEnvironment } from './support/environment.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const NOT_EXAMPLES = new Set(['environment.ts', 'run.ts']);
 const examples = readdirSync(here)
-  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !NOT_EXAMPLES.has(file))
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && file !== 'run.ts')
   .map((file) => file.slice(0, -3))
   .sort();
 

@@ -1,9 +1,9 @@
 // End to end in Debian's headless Chromium, driven by playwright-core: what an operator
 // does on the dashboard, with screenshots under test-output/ (git-ignored) to look at.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PoolStatsReader } from '@leasehold/client';
-import { describeEachTarget } from '@leasehold/testing';
+import { chromiumLaunchOptions, describeEachTarget } from '@leasehold/testing';
 import {
   HOUSEKEEPING_QUEUE,
   queuePrefix,
@@ -16,7 +16,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PASSWORD, seedPool, useDashboards } from '../test/testSupport.js';
 import { startDashboard } from './server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../test-output/screenshots/', import.meta.url));
 
 describeEachTarget('dashboard in headless Chromium', (ctx) => {
@@ -24,23 +23,8 @@ describeEachTarget('dashboard in headless Chromium', (ctx) => {
   let browser: Browser;
 
   beforeAll(async () => {
-    // Never a silent skip: CI installs it (scripts/quickstart.sh setup).
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`,
-      );
     mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunchOptions());
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,14 +1,11 @@
 // toPlaywrightProxy: the mapping, and Debian's headless Chromium (playwright-core) loading a
 // page of the loopback site through an authenticated loopback proxy leased from a pool.
-import { existsSync } from 'node:fs';
-import { describeEachTarget } from '@leasehold/testing';
+import { chromiumLaunchOptions, describeEachTarget } from '@leasehold/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, served, USER, useHttpFixtures } from '../test/testSupport.js';
 import { UnsupportedProxyError } from './errors.js';
 import { toPlaywrightProxy } from './playwright.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 const proxy = (fields: Record<string, unknown>) => ({
   proxy: {
@@ -69,22 +66,7 @@ describeEachTarget(
     let browser: Browser;
 
     beforeAll(async () => {
-      // Never a silent skip: CI installs it (scripts/quickstart.sh setup).
-      if (!existsSync(CHROMIUM))
-        throw new Error(
-          `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`,
-        );
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await chromium.launch(chromiumLaunchOptions());
     });
     afterAll(async () => {
       await browser?.close();

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopbackListener.js';
 
 /**
  * A local stand-in for a provider gateway (Bright Data, Oxylabs, Decodo, IPRoyal): one HTTP
@@ -66,7 +66,6 @@ export async function startGatewayProxy(options: GatewayProxyOptions = {}): Prom
   const sessionRule = options.session ?? DEFAULT_SESSION;
   const requests: GatewayRequest[] = [];
   const exits = new Map<string, string>();
-  const sockets = new Set<Socket>();
   const held: (() => void)[] = [];
   let holding = false;
   let nextExit = 1;
@@ -110,15 +109,8 @@ export async function startGatewayProxy(options: GatewayProxyOptions = {}): Prom
     if (holding) held.push(answer);
     else answer();
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listener = await listenOnLoopback(server);
+  const port = listener.port;
 
   return {
     port,
@@ -140,8 +132,7 @@ export async function startGatewayProxy(options: GatewayProxyOptions = {}): Prom
     release: releaseHeld,
     async close() {
       releaseHeld();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.close();
     },
   };
 }

@@ -12,6 +12,7 @@ export {
   runChildWorker,
   waitForStartSignal,
 } from './childWorker.js';
+export { CHROMIUM_PATH, chromiumLaunchOptions } from './chromium.js';
 export { type CliResult, redisTargetEnv, runLeaseholdCli } from './cliProcess.js';
 export type { DocumentedAcl, SecureTargetContext } from './documentedAcl.js';
 export {

@@ -8,10 +8,10 @@ import {
   createServer,
   request as httpRequest,
   type IncomingMessage,
-  type Server,
   type ServerResponse,
 } from 'node:http';
 import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { type LoopbackListener, listenOnLoopback } from './loopbackListener.js';
 
 export interface LoopbackProxyOptions {
   /** Require these credentials (Basic for HTTP, RFC 1929 for SOCKS5). */
@@ -66,15 +66,9 @@ interface Counters {
   usernames: string[];
 }
 
-function handle(
-  server: { close(callback: () => void): unknown },
-  sockets: Set<Socket>,
-  port: number,
-  url: string,
-  counters: Counters,
-): LoopbackProxy {
+function handle(listener: LoopbackListener, url: string, counters: Counters): LoopbackProxy {
   return {
-    port,
+    port: listener.port,
     url,
     get requests() {
       return counters.requests;
@@ -88,21 +82,8 @@ function handle(
     get usernames() {
       return counters.usernames;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
-}
-
-function trackSockets(server: Server | ReturnType<typeof createNetServer>): Set<Socket> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  return sockets;
 }
 
 /** An HTTP forward proxy on 127.0.0.1: absolute-URI requests forwarded, CONNECT tunnelled. */
@@ -192,16 +173,12 @@ export async function startHttpProxy(options: LoopbackProxyOptions = {}): Promis
   const server = createServer(forward);
   server.on('connect', (req, socket, head) => tunnel(req, socket as Socket, head));
   server.on('clientError', (_error, socket) => socket.destroy());
-  const sockets = trackSockets(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  const closeAll = {
-    close(callback: () => void) {
-      upstreamAgent.destroy();
-      server.close(callback);
-    },
+  const listener = await listenOnLoopback(server);
+  const close = async (): Promise<void> => {
+    upstreamAgent.destroy();
+    await listener.close();
   };
-  return handle(closeAll, sockets, port, proxyUrl('http', port, options), counters);
+  return handle({ ...listener, close }, proxyUrl('http', listener.port, options), counters);
 }
 
 /** Reads a byte stream in exact-length pieces (SOCKS messages arrive split or merged). */
@@ -310,8 +287,6 @@ export async function startSocksProxy(options: LoopbackProxyOptions = {}): Promi
   };
 
   const server = createNetServer((client) => void serve(client).catch(() => client.destroy()));
-  const sockets = trackSockets(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return handle(server, sockets, port, proxyUrl('socks5', port, options), counters);
+  const listener = await listenOnLoopback(server);
+  return handle(listener, proxyUrl('socks5', listener.port, options), counters);
 }

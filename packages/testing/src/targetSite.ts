@@ -7,9 +7,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listenOnLoopback } from './loopbackListener.js';
 import { makeTestCertificates } from './secureRedis.js';
 
 export interface TargetSiteOptions {
@@ -105,23 +105,16 @@ export async function startTargetSite(options: TargetSiteOptions = {}): Promise<
   } else {
     server = createHttpServer(route);
   }
-  const sockets = new Set<Socket>();
-  server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  const listener = await listenOnLoopback(server, options.tls ? 'secureConnection' : 'connection');
+  const port = listener.port;
   return {
     origin: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     ca,
     hits: (path) => hits.get(path) ?? 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      for (const timer of timers) clearTimeout(timer);
+      return listener.close();
+    },
   };
 }

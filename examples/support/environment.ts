@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ProxyManager } from '@leasehold/client';
-import { type DemoProxy, startDemoProxy } from '../packages/cli/src/demo/proxies.js';
-import { type DemoSite, startDemoSite } from '../packages/cli/src/demo/site.js';
+import { type DemoProxy, startDemoProxy } from '../../packages/cli/src/demo/proxies.js';
+import { type DemoSite, startDemoSite } from '../../packages/cli/src/demo/site.js';
 
 export interface ExampleEnvironment {
   redisUrl: string;
