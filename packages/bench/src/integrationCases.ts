@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { CheerioCrawler } from '@crawlee/cheerio';
 import { Configuration, log, ProxyConfiguration } from '@crawlee/core';
 import { ProxyManager } from '@leasehold/client';
 import { leaseholdForCrawlee } from '@leasehold/crawlee';
 import { fetch, type LeaseLike, toPlaywrightProxy } from '@leasehold/http';
 import {
+  chromiumLaunchOptions,
   type LoopbackProxy,
   startHttpProxy,
   startRedisServer,
@@ -21,16 +21,6 @@ import { measureInRounds } from './httpCases.js';
  * ProxyConfiguration of the same proxy URLs; a Playwright context with the same static
  * proxy). Every case runs in each round, rounds interleaved, in one run.
  */
-
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface IntegrationRow {
   name: string;
@@ -112,11 +102,8 @@ export async function runIntegrationBenchmarks(options: {
   const rounds = options.smoke ? 2 : 3;
   const pagesPerCrawl = options.smoke ? 40 : 300;
   const browserPagesPerRound = options.smoke ? 3 : 10;
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`,
-    );
-  }
+  // Throws when Debian's Chromium is missing: never a silent skip.
+  const launchOptions = chromiumLaunchOptions();
   log.setLevel(log.LEVELS.OFF);
 
   const redisServer = await startRedisServer();
@@ -149,7 +136,7 @@ export async function runIntegrationBenchmarks(options: {
       pool,
       proxies.map((p) => p.url),
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch(launchOptions);
     const pageUrl = `${site.origin}/page`;
     const staticLease: LeaseLike = {
       proxy: {
