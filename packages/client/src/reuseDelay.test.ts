@@ -130,7 +130,9 @@ describeEachTarget('reuse delays (reuseDelaySeconds, scopeReuseDelaySeconds)', (
     await clock.advance(60_000);
     const recoveredAt = performance.now();
     // What the worker's cooldown-recovery job runs: it lifts the delay and publishes capacity.
-    expect(await manager.recoverCooldowns(pool)).toBe(1);
+    // (Not asserted to be 1: the waiter's second attempt, right after it subscribed, may
+    // have come after the advance and lifted it itself.)
+    await manager.recoverCooldowns(pool);
     const lease = (await waiting) as Lease;
     expect(lease).not.toBeNull();
     expect(lease.acquiredAt).toBeGreaterThanOrEqual(first.acquiredAt + 60_000);
