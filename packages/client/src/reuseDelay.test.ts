@@ -94,6 +94,26 @@ describeEachTarget('reuse delays (reuseDelaySeconds, scopeReuseDelaySeconds)', (
     await manager.close();
   });
 
+  it("a sticky session waits out its proxy's delays like any lease", async () => {
+    const { manager, pool, clock } = await onePool({
+      reuseDelaySeconds: 10,
+      scopeReuseDelaySeconds: 100,
+    });
+    const first = (await manager.acquireProxy({
+      pool,
+      session: true,
+      scope: 'a.example',
+    })) as Lease;
+    const session = { id: first.session?.id as string };
+    await manager.releaseProxy(first, { ok: true });
+    expect(await manager.acquireProxy({ pool, session })).toBeNull();
+    await clock.advance(10_000);
+    expect(await manager.acquireProxy({ pool, session, scope: 'a.example' })).toBeNull();
+    const resumed = (await manager.acquireProxy({ pool, session, scope: 'b.example' })) as Lease;
+    expect(resumed.session?.id).toBe(session.id);
+    await manager.close();
+  });
+
   /** A manager on its own connection, named so that waitForAttempt can find it. */
   async function namedManager(prefix: string) {
     const name = `delay-waiter-${prefix}`;
