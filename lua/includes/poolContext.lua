@@ -48,7 +48,7 @@ local function loadOtherSettings(ctx, s)
   setmetatable(s, nil)
 end
 
--- Pool settings, read once per call; nil when the pool does not exist. The hot three are
+-- Pool settings, read once per call; nil when the pool does not exist. The hot five are
 -- read now; reading any other loads the rest (a metatable's __index), once.
 local function poolSettings(ctx)
   if ctx.settings == nil then
