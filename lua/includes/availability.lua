@@ -9,11 +9,11 @@ local function notifyCapacity(ctx)
 end
 
 -- Keep the proxy's entry in the cooldowns index at its next due time: the end of an open
--- circuit's cooldown or of a rate-limit rest, whichever comes first. A disabled proxy has
+-- circuit's cooldown, of a rate-limit rest or of a bench rest, whichever comes first. A disabled proxy has
 -- nothing to recover until a person re-enables it.
 local function scheduleRecovery(ctx, proxyId)
   local f = rcall('HMGET', proxyKey(ctx, proxyId), 'circuit', 'cooldownUntil', 'rateLimitedUntil',
-    'status')
+    'status', 'bench', 'benchedUntil')
   if f[4] ~= 'active' then
     rcall('ZREM', ctx.cooldowns, proxyId)
     return
@@ -25,6 +25,10 @@ local function scheduleRecovery(ctx, proxyId)
   local rest = tonumber(f[3])
   if rest and rest > 0 and (due == nil or rest < due) then
     due = rest
+  end
+  local benchEnd = f[5] == 'benched' and tonumber(f[6])
+  if benchEnd and (due == nil or benchEnd < due) then
+    due = benchEnd
   end
   if due then
     rcall('ZADD', ctx.cooldowns, due, proxyId)

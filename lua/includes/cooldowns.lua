@@ -1,7 +1,8 @@
---- @include "includes/transitions"
+--- @include "includes/bench"
 
 -- Bring back at most `limit` proxies whose cooldown is due: an open circuit becomes
--- half-open (one probe), a finished rate-limit rest is lifted. Run lazily inside acquire
+-- half-open (one probe), a finished rate-limit rest is lifted, a benched proxy whose rest is
+-- over awaits its probe lease. Run lazily inside acquire
 -- and by the worker, so idle pools recover too.
 local function recoverDueCooldowns(ctx, limit)
   local due = rcall('ZRANGE', ctx.cooldowns, '-inf', ctx.now, 'BYSCORE', 'LIMIT', 0, limit)
@@ -19,6 +20,7 @@ local function recoverDueCooldowns(ctx, limit)
       if f[3] and tonumber(f[3]) <= ctx.now then
         rcall('HDEL', key, 'rateLimitedUntil')
       end
+      endBenchRest(ctx, proxyId)
       scheduleRecovery(ctx, proxyId)
       refreshAvailability(ctx, proxyId)
     end
