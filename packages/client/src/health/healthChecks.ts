@@ -23,7 +23,7 @@ import type { LeasedProxy } from '../types.js';
 /** A proxy to probe: what proxyDispatcher needs (credentials included: never log it). */
 export interface HealthCheckTarget {
   proxyId: string;
-  proxy: Pick<LeasedProxy, 'protocol' | 'host' | 'port' | 'username' | 'password'>;
+  proxy: Pick<LeasedProxy, 'url' | 'protocol' | 'host' | 'port' | 'username' | 'password'>;
 }
 
 export interface HealthCheckResult {
@@ -73,6 +73,7 @@ function targetOf(proxyId: string, storedUrl: string): HealthCheckTarget {
   return {
     proxyId,
     proxy: {
+      url: gateway?.url ?? storedUrl,
       protocol: p.protocol,
       host: p.host,
       port: p.port,
