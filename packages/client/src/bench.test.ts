@@ -192,7 +192,9 @@ describeEachTarget('minHealthScore: benching and the probe lease', (ctx) => {
       ],
       [{ healthCheck: { url: 'https://example.com/', extra: 1 } }, 'healthCheck'],
     ] as const) {
-      const error = await manager.upsertPool({ name: pool, ...(settings as object) }).catch((e: unknown) => e);
+      const error = await manager
+        .upsertPool({ name: pool, ...(settings as object) })
+        .catch((e: unknown) => e);
       expect(error, field).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).field, field).toContain(field);
     }
