@@ -10,8 +10,14 @@ import {
   useTestClockLibrary,
 } from '@leasehold/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { capturedLogger, startTestWorker, waitFor } from '../test/testSupport.js';
+import { capturedLogger, startTestWorker, testSchema, waitFor } from '../test/testSupport.js';
+import { ErrorLogHistory } from './errorLogHistory.js';
+import { ErrorLogStore } from './errorLogStore.js';
+import { ErrorLogStream } from './errorLogStream.js';
 import { runHealthChecks } from './healthCheck.js';
+import { silentLogger } from './logger.js';
+import { migrateDatabase } from './migrations.js';
+import { persistErrorLogs } from './persistErrorLogs.js';
 import { JobName } from './schedules.js';
 
 // The probe interval is passed by moving the pool's clock, not by sleeping.
@@ -204,6 +210,38 @@ describeEachTarget('health-check job: active probes through the proxy', (ctx) =>
       probe: true,
     });
     expect((await manager.acquireProxy({ pool }))?.proxyId).toBe(id);
+  });
+
+  it('probe entries keep their mark in the PostgreSQL history', async () => {
+    const { manager, pool, ids } = await poolWith([httpProxy.url, deadProxyUrl]);
+    await failEach(manager, pool, 2);
+    await runHealthChecks(manager);
+    const db = testSchema();
+    await migrateDatabase(db.url, db.schema, silentLogger());
+    const store = ErrorLogStore.connect(db.url, db.schema);
+    const history = ErrorLogHistory.connect(db.url, db.schema);
+    try {
+      const stream = new ErrorLogStream(ctx.redis(), manager.keys, 'probe-history');
+      await persistErrorLogs({
+        manager,
+        stream,
+        store,
+        settings: { batchSize: 1000, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 },
+      });
+      const recent = await manager.getErrorLog(pool, { limit: 100 });
+      const older = await history.query({ pool, limit: 100 });
+      expect(older).toEqual(recent);
+      const probes = older.filter((e) => e.probe === true);
+      expect(probes.map((e) => [e.proxyId, e.type]).sort()).toEqual(
+        [
+          [ids[0], 'transition'],
+          [ids[1], 'failure'],
+        ].sort(),
+      );
+    } finally {
+      await Promise.all([store.close(), history.close()]);
+      await db.drop();
+    }
   });
 
   it('runs as a scheduled BullMQ job whose output and logs never show credentials', async () => {
