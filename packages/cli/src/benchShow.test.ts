@@ -29,6 +29,9 @@ describeEachTarget('leasehold shows minHealthScore, healthCheck and benched prox
       minHealthScore: 0.5,
       healthCheck: { url: 'https://example.com/health', intervalSeconds: 120, timeoutSeconds: 10 },
     });
+    const poolText = await cli(prefix, ['pool', 'show', 'p']);
+    expect(poolText.stdout).toMatch(/minHealthScore\s+0\.5/);
+    expect(poolText.stdout).toMatch(/healthCheck\s+\{"url":"https:\/\/example\.com\/health"/);
     const shown = JSON.parse((await cli(prefix, ['proxy', 'show', 'p', id, '--json'])).stdout);
     expect(shown.state).toMatchObject({ benched: true, benchReason: 'health_below_minimum' });
     expect(shown.state.benchedUntil).toBeGreaterThan(Date.now() - 60_000);
