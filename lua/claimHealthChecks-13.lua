@@ -2,7 +2,8 @@
   Claim the proxies an active health check should probe now: open circuits and benched
   proxies (both sit in the cooldowns index) not probed within the interval. A claim stamps
   the proxy's lastProbeAt, so worker replicas sweeping the same pool never probe a proxy
-  twice in one interval. Bounded: at most ARGV[4] cooldown entries looked at, ARGV[3] claimed.
+  twice in one interval. Bounded: at most ARGV[4] cooldown entries looked at (latest due
+  first), ARGV[3] claimed.
 
   Input:
     KEYS[1] pool                (hash) settings and live counters of the pool
@@ -37,7 +38,9 @@ if not poolSettings(ctx) then
 end
 local intervalMs, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
 local claimed, count = {}, 0
-for _, proxyId in ipairs(rcall('ZRANGE', ctx.cooldowns, 0, tonumber(ARGV[4]) - 1)) do
+-- Latest due first: those would wait longest without a probe, and the short rests (rate limits,
+-- reuse delays) that crowd the front of the index are passed over.
+for _, proxyId in ipairs(rcall('ZRANGE', ctx.cooldowns, 0, tonumber(ARGV[4]) - 1, 'REV')) do
   if count >= limit then
     break
   end

@@ -60,7 +60,31 @@ function poolSettingsFlags(ctx: CommandContext) {
       : {}),
     ...(leaseSeconds === undefined ? {} : { leaseSeconds }),
     ...(failureThreshold === undefined ? {} : { failureThreshold }),
+    ...delayAndCapFlags(ctx),
   };
+}
+
+/** The reuse delays and the default cap, by flag (0 turns each off). */
+const DELAY_AND_CAP_FLAGS = {
+  'reuse-delay-seconds': 'reuseDelaySeconds',
+  'scope-reuse-delay-seconds': 'scopeReuseDelaySeconds',
+  'default-max-concurrency': 'defaultMaxConcurrency',
+} as const;
+
+function delayAndCapFlags(ctx: CommandContext): Record<string, number> {
+  const given: Record<string, number> = {};
+  for (const [flag, setting] of Object.entries(DELAY_AND_CAP_FLAGS)) {
+    const value = numberFlag(ctx, flag);
+    if (value !== undefined) given[setting] = value;
+  }
+  return given;
+}
+
+/** `pool show`: the reuse delays and the default cap read `off` when not set. */
+function withDelaysAndCap(settings: object): object {
+  const shown: Record<string, unknown> = { ...settings };
+  for (const setting of Object.values(DELAY_AND_CAP_FLAGS)) shown[setting] ??= 'off';
+  return shown;
 }
 
 async function writePool(ctx: CommandContext, name: string): Promise<void> {
@@ -87,7 +111,7 @@ export async function showPool(ctx: CommandContext): Promise<void> {
   const settings = await ctx.manager.getPool(name);
   if (settings === null) throw new PoolNotFoundError(name);
   if (json(ctx)) return printJson(settings);
-  printFields(settings);
+  printFields(withDelaysAndCap(settings));
 }
 
 export async function poolStats(ctx: CommandContext): Promise<void> {

@@ -114,7 +114,10 @@ function poolSettingsOptions(cmd: Command): Command {
   return cmd
     .option('--selector <selector>', 'round-robin, least-used, first-available, ...')
     .option('--lease-seconds <n>', 'default lease duration')
-    .option('--failure-threshold <n>', 'consecutive failures that open a circuit');
+    .option('--failure-threshold <n>', 'consecutive failures that open a circuit')
+    .option('--reuse-delay-seconds <s>', 'no proxy leased again sooner after a lease (0 = off)')
+    .option('--scope-reuse-delay-seconds <s>', 'the same per scope (0 = off)')
+    .option('--default-max-concurrency <n>', 'cap of proxies without their own (0 = none)');
 }
 
 function importOptions(cmd: Command): Command {

@@ -161,6 +161,7 @@ const timeOrNull = (value: string | undefined): number | null =>
 export function proxyStateFromHash(hash: Record<string, string>, now: number): ProxyState {
   const cap = num(hash.maxConcurrency);
   const restUntil = timeOrNull(hash.rateLimitedUntil);
+  const delayUntil = timeOrNull(hash.reuseDelayUntil);
   return {
     proxyId: hash.id as string,
     status: hash.status === 'disabled' ? 'disabled' : 'active',
@@ -170,6 +171,7 @@ export function proxyStateFromHash(hash: Record<string, string>, now: number): P
     activeLeases: num(hash.activeLeases),
     maxConcurrency: cap > 0 ? cap : undefined,
     rateLimitedUntil: restUntil !== null && restUntil > now ? restUntil : null,
+    reuseDelayUntil: delayUntil !== null && delayUntil > now ? delayUntil : null,
     cooldownUntil: hash.circuit === 'open' ? timeOrNull(hash.cooldownUntil) : null,
     probeInFlight: hash.probeLeaseId !== undefined,
     benched: hash.bench !== undefined,

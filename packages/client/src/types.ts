@@ -88,6 +88,8 @@ export interface ProxyState {
   maxConcurrency: number | undefined;
   /** Server epoch ms until which a rate limit rests the proxy, or null. */
   rateLimitedUntil: number | null;
+  /** Server epoch ms until which the pool's reuseDelaySeconds holds the proxy back, or null. */
+  reuseDelayUntil: number | null;
   /** Server epoch ms at which an open circuit turns half-open, or null. */
   cooldownUntil: number | null;
   /** A half-open (or bench-probing) proxy's probe lease is out. */

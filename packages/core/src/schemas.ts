@@ -66,6 +66,15 @@ export const HealthCheckSchema = z
   });
 export type HealthCheckSettings = z.output<typeof HealthCheckSchema>;
 
+/** Seconds from 0 (off) to 30 days, fractions allowed; null also turns it off. */
+const optionalSeconds = z
+  .number()
+  .finite()
+  .min(0, 'must be at least 0')
+  .max(LIMITS.maxSeconds, `must be at most ${LIMITS.maxSeconds} (30 days)`)
+  .nullable()
+  .optional();
+
 export const PoolSettingsSchema = z
   .object({
     name: poolName,
@@ -110,6 +119,16 @@ export const PoolSettingsSchema = z
     minHealthScore: z.number().min(0).max(1).default(0),
     /** Active health checks (opt-in); null clears them. */
     healthCheck: HealthCheckSchema.nullable().optional(),
+    /**
+     * A proxy is not leased again until this long after its previous lease was taken,
+     * whatever its cap (seed 001's round-robin with cooldown). Off when absent; 0 or null
+     * turns it off.
+     */
+    reuseDelaySeconds: optionalSeconds,
+    /** The same per scope: a lease under a scope delays the proxy for that scope only. */
+    scopeReuseDelaySeconds: optionalSeconds,
+    /** Cap of proxies without a maxConcurrency of their own. None when absent; 0 or null clears it. */
+    defaultMaxConcurrency: boundedCount(0).nullable().optional(),
   })
   .strict()
   .refine((p) => p.cooldown.maxSeconds >= p.cooldown.baseSeconds, {

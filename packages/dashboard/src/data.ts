@@ -108,10 +108,9 @@ export class DashboardData {
     return records.map((record, i) => {
       const state = states[i];
       const h = healthById.get(record.id);
-      const restingUntil =
-        state?.rateLimitedUntil != null && state.rateLimitedUntil > now
-          ? state.rateLimitedUntil
-          : null;
+      // A reuse delay rests the proxy too (not leasable until it ends): the later end shows.
+      const restEnd = Math.max(state?.rateLimitedUntil ?? 0, state?.reuseDelayUntil ?? 0);
+      const restingUntil = restEnd > now ? restEnd : null;
       const circuit = state?.circuit ?? 'closed';
       const stateName: ProxyStateName =
         record.status === 'disabled'

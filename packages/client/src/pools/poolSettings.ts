@@ -33,6 +33,10 @@ const optionalLimit = {
   toHash: (v: number | null) => v ?? 0,
   fromHash: (s: string) => (Number(s) > 0 ? Number(s) : undefined),
 };
+const optionalSeconds = {
+  toHash: (v: number | null) => (v ? secondsToMs(v) : 0),
+  fromHash: (s: string) => (Number(s) > 0 ? Number(s) / 1000 : undefined),
+};
 
 const SETTING_FIELDS: readonly SettingField[] = [
   { path: ['selector'], field: 'selector', toHash: (v: string) => v, fromHash: (s) => s },
@@ -47,6 +51,9 @@ const SETTING_FIELDS: readonly SettingField[] = [
   { path: ['session', 'maxAgeSeconds'], field: 'sessionMaxAgeMs', ...seconds },
   { path: ['scopeMaxConcurrency'], field: 'scopeMaxConcurrency', ...optionalLimit },
   { path: ['errorLogMaxLength'], field: 'errorLogMaxLength', ...count },
+  { path: ['reuseDelaySeconds'], field: 'reuseDelayMs', ...optionalSeconds },
+  { path: ['scopeReuseDelaySeconds'], field: 'scopeReuseDelayMs', ...optionalSeconds },
+  { path: ['defaultMaxConcurrency'], field: 'defaultMaxConcurrency', ...optionalLimit },
   // Stored as 0, 1, or `building` while upsertPool builds the indexes in batches.
   {
     path: ['healthIndexes'],
