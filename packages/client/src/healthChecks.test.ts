@@ -1,7 +1,7 @@
 import { gatewaySessionToken, ProxyNotFoundError, ValidationError } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool } from '../test/testSupport.js';
+import { freshPool, proxyUrls } from '../test/testSupport.js';
 import type { Lease } from './types.js';
 
 useTestClockLibrary();
@@ -62,6 +62,25 @@ describeEachTarget('health-check plumbing: claimHealthChecks and recordHealthChe
       successes: 1,
       failures: 2,
     });
+  });
+
+  it('short rests crowding the cooldowns index never hide an open circuit from the claim', async () => {
+    const { manager, pool } = await freshPool(ctx, { failureThreshold: 1 });
+    await manager.addProxies(
+      pool,
+      proxyUrls(6).map((url) => ({ url, maxConcurrency: 1 })),
+    );
+    const leases = await Promise.all(
+      Array.from({ length: 6 }, () => manager.acquireProxy({ pool, selector: 'first-available' })),
+    );
+    const [failed, ...rest] = leases as Lease[];
+    expect(new Set(leases.map((l) => l?.proxyId)).size).toBe(6);
+    await manager.releaseProxy(failed as Lease, { ok: false, error: 'network' });
+    for (const lease of rest)
+      await manager.releaseProxy(lease, { ok: false, error: 'rate_limit', retryAfterMs: 10_000 });
+    // Six proxies in cooldowns: five rate-limit rests due in 10 s, one circuit open for 60 s.
+    const claimed = await manager.claimHealthChecks(pool, { intervalSeconds: 60, scanLimit: 2 });
+    expect(claimed.map((t) => t.proxyId)).toEqual([failed?.proxyId]);
   });
 
   it('rejects bad input with typed errors, writing nothing', async () => {
