@@ -50,7 +50,7 @@ local function takeLease(ctx, lease)
   setProxyField(p, 'activeLeases', active)
   setProxyField(p, 'lastUsedSeq', token)
   setProxyField(p, 'lastLeasedAt', ctx.now)
-  if p.circuit == 'half-open' then
+  if p.circuit == 'half-open' or p.bench == 'probe' then
     setProxyField(p, 'probeLeaseId', lease.id)
   end
   setProxyField(p, 'usageCount', (tonumber(p.usageCount) or 0) + 1)

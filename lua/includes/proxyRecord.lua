@@ -7,12 +7,12 @@
 -- Rare paths (transitions) write fields directly and use refreshAvailability; a record
 -- that crosses one is synced (saved, reloaded) and fully re-indexed.
 local RECORD_FIELDS = { 'status', 'activeLeases', 'maxConcurrency', 'order', 'lastUsedSeq',
-  'circuit', 'probeLeaseId', 'rateLimitedUntil', 'reuseDelayUntil', 'usageCount', 'healthScore',
-  'latencySumMs', 'latencyCount', 'successes', 'failures', 'lastSuccessAt', 'consecutiveFailures',
-  'rateLimitStreak', 'requests', 'circuitOpenedSeq' }
--- What taking a lease reads and re-indexes by (the first ten): every field read costs
+  'circuit', 'probeLeaseId', 'rateLimitedUntil', 'reuseDelayUntil', 'usageCount', 'bench',
+  'healthScore', 'latencySumMs', 'latencyCount', 'successes', 'failures', 'lastSuccessAt',
+  'consecutiveFailures', 'rateLimitStreak', 'requests', 'circuitOpenedSeq' }
+-- What taking a lease reads and re-indexes by (the first eleven): every field read costs
 -- ~0.25 µs, and the health fields only matter to outcomes and to the health indexes.
-local LEASE_FIELD_COUNT = 10
+local LEASE_FIELD_COUNT = 11
 
 local function fillRecord(p, values, count)
   for i = 1, count do
@@ -43,8 +43,8 @@ local function capOf(ctx, p)
 end
 
 -- Leasable = status active, below its cap (0 = none), circuit not open, not resting after a
--- rate limit nor within its reuse delay, and, when half-open, no probe lease out yet (one
--- probe at a time).
+-- rate limit nor within its reuse delay, not benched, and, when half-open or awaiting its
+-- bench probe, no probe lease out yet (one probe at a time).
 local function leasableOf(ctx, p)
   local leases = tonumber(p.activeLeases) or 0
   local cap = capOf(ctx, p)
@@ -52,7 +52,8 @@ local function leasableOf(ctx, p)
   return p.status == 'active' and (cap == 0 or leases < cap) and circuit ~= 'open'
     and (tonumber(p.rateLimitedUntil) or 0) <= ctx.now
     and (tonumber(p.reuseDelayUntil) or 0) <= ctx.now
-    and not (circuit == 'half-open' and p.probeLeaseId)
+    and p.bench ~= 'benched'
+    and not ((circuit == 'half-open' or p.bench == 'probe') and p.probeLeaseId)
 end
 
 -- nil when the proxy does not exist. `forLease`: read only what taking a lease needs (all of
@@ -68,7 +69,7 @@ local function loadProxy(ctx, proxyId, forLease)
   local p = { id = proxyId, key = key, changed = {}, removed = {} }
   fillRecord(p, values, count)
   p.scoresBefore = scoresOf(p, n)
-  p.hadCooldown = p.circuit == 'open' or p.rateLimitedUntil ~= nil
+  p.hadCooldown = p.circuit == 'open' or p.rateLimitedUntil ~= nil or p.bench == 'benched'
   return p
 end
 

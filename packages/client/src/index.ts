@@ -8,6 +8,7 @@ export {
   type ErrorLogQuery,
   type GatewayTemplate,
   gatewaySessionToken,
+  type HealthCheckSettings,
   LeaseExpiredError,
   LeaseholdError,
   LeaseNotFoundError,
@@ -35,6 +36,11 @@ export {
   ValidationError,
 } from '@leasehold/core';
 export { isRedisClient, type RedisConnectionOption } from './connection.js';
+export type {
+  HealthCheckResult,
+  HealthCheckTarget,
+  HealthCheckVerdict,
+} from './health/healthChecks.js';
 export { PoolStatsReader } from './poolStatsReader.js';
 export type { DeletedPool, DeletePoolOptions } from './pools/poolAdmin.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';

@@ -174,6 +174,9 @@ export function proxyStateFromHash(hash: Record<string, string>, now: number): P
     reuseDelayUntil: delayUntil !== null && delayUntil > now ? delayUntil : null,
     cooldownUntil: hash.circuit === 'open' ? timeOrNull(hash.cooldownUntil) : null,
     probeInFlight: hash.probeLeaseId !== undefined,
+    benched: hash.bench !== undefined,
+    benchReason: hash.bench === undefined ? null : (hash.benchReason ?? null),
+    benchedUntil: hash.bench === 'benched' ? timeOrNull(hash.benchedUntil) : null,
     usageCount: num(hash.usageCount),
     lastLeasedAt: timeOrNull(hash.lastLeasedAt),
   };
@@ -253,6 +256,7 @@ export function errorLogEntryFromStream(id: string, flat: string[]): ErrorLogEnt
     const value = flat[i + 1] as string;
     entry[field] = NUMERIC_LOG_FIELDS.has(field) ? Number(value) : value;
   }
+  if (entry.probe !== undefined) (entry as Record<string, unknown>).probe = true;
   return entry as unknown as ErrorLogEntry;
 }
 

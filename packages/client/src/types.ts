@@ -92,8 +92,15 @@ export interface ProxyState {
   reuseDelayUntil: number | null;
   /** Server epoch ms at which an open circuit turns half-open, or null. */
   cooldownUntil: number | null;
-  /** A half-open proxy's probe lease is out. */
+  /** A half-open (or bench-probing) proxy's probe lease is out. */
   probeInFlight: boolean;
+  /**
+   * Benched by the pool's minHealthScore: resting until `benchedUntil`, then (null) awaiting
+   * the one probe lease or active health check that decides.
+   */
+  benched: boolean;
+  benchReason: string | null;
+  benchedUntil: number | null;
   /** Leases ever taken. */
   usageCount: number;
   lastLeasedAt: number | null;
@@ -156,6 +163,8 @@ export interface ErrorLogEntry {
   from?: string;
   to?: string;
   reason?: string;
+  /** Written by an active health check (a failed probe, or the transitions a passed one made). */
+  probe?: true;
 }
 
 export interface ReleaseResult {

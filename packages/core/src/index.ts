@@ -79,6 +79,8 @@ export {
   extendSecondsSchema,
   type FilterClause,
   FilterClauseSchema,
+  HealthCheckSchema,
+  type HealthCheckSettings,
   LABEL_NAMES,
   type LabelName,
   type ListProxiesOptions,

@@ -45,6 +45,27 @@ const labelsShape = Object.fromEntries(
   LABEL_NAMES.map((n) => [n, labelValue.optional()]),
 ) as Record<LabelName, z.ZodOptional<typeof labelValue>>;
 
+/**
+ * Active health checks (seed 002's health monitor, pharox's HealthChecker): the worker sends
+ * GET `url` through each open-circuit or benched proxy, at most once per `intervalSeconds`
+ * per proxy, giving up after `timeoutSeconds`. Opt-in: every probe is a request through the
+ * provider (quota).
+ */
+export const HealthCheckSchema = z
+  .object({
+    url: wellFormedString({ maxBytes: 2048 })
+      .regex(/^https?:\/\/[^\s]+$/i, 'must be an http:// or https:// URL')
+      .refine((u) => URL.canParse(u), 'must be a valid URL'),
+    intervalSeconds: z.number().min(1).max(86_400).default(60),
+    timeoutSeconds: z.number().min(0.1).max(120).default(10),
+  })
+  .strict()
+  .refine((h) => h.timeoutSeconds <= h.intervalSeconds, {
+    path: ['timeoutSeconds'],
+    message: 'must be at most intervalSeconds',
+  });
+export type HealthCheckSettings = z.output<typeof HealthCheckSchema>;
+
 /** Seconds from 0 (off) to 30 days, fractions allowed; null also turns it off. */
 const optionalSeconds = z
   .number()
@@ -91,6 +112,13 @@ export const PoolSettingsSchema = z
     healthIndexes: z.boolean().default(false),
     /** Entries kept in the pool's Redis error-log stream (approximate cap). */
     errorLogMaxLength: z.int().min(100).max(1_000_000).default(10_000),
+    /**
+     * Bench a proxy whose health score after a failure is below this (0..1); 0 = off. It
+     * rests for the cooldown, then one probe lease (or an active health check) decides.
+     */
+    minHealthScore: z.number().min(0).max(1).default(0),
+    /** Active health checks (opt-in); null clears them. */
+    healthCheck: HealthCheckSchema.nullable().optional(),
     /**
      * A proxy is not leased again until this long after its previous lease was taken,
      * whatever its cap (seed 001's round-robin with cooldown). Off when absent; 0 or null

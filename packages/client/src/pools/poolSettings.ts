@@ -1,4 +1,5 @@
 import {
+  type HealthCheckSettings,
   type PoolSettings,
   type PoolSettingsInput,
   PoolSettingsSchema,
@@ -59,6 +60,14 @@ const SETTING_FIELDS: readonly SettingField[] = [
     field: 'healthIndexes',
     toHash: flag.toHash,
     fromHash: (s) => s === '1' || s === 'building',
+  },
+  { path: ['minHealthScore'], field: 'minHealthScore', ...count },
+  // One field, JSON: the three parts change together; '' (null from the caller) is off.
+  {
+    path: ['healthCheck'],
+    field: 'healthCheck',
+    toHash: (v: HealthCheckSettings | null) => (v === null ? '' : JSON.stringify(v)),
+    fromHash: (s) => (s === '' ? undefined : (JSON.parse(s) as HealthCheckSettings)),
   },
 ];
 
