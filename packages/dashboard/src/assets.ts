@@ -20,6 +20,7 @@ table.sortable th{cursor:pointer;user-select:none}tr:hover td{background:#fafbfc
 .err{color:var(--red);max-width:200px;font-size:12.5px}.labels{max-width:180px}.tag{word-break:break-all}td.mono{white-space:nowrap}.until{color:var(--muted);font-size:11.5px;margin-top:2px}.actions{white-space:nowrap}.actions form{display:inline}
 button{font:inherit;font-size:12px;padding:2px 8px;margin-left:3px;border:1px solid #d0d5dd;border-radius:6px;background:#fff;cursor:pointer}
 button:hover{background:#f2f4f7}button.danger{color:var(--red);border-color:#f1b5ae}
+.settings{margin:8px 0}.settings summary{cursor:pointer;color:var(--muted)}.settings dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}.settings dt{color:var(--muted)}.settings dd{margin:0}
 .notice{padding:8px 12px;background:#eef4ff;border:1px solid #c7d7fe;border-radius:6px}.empty{color:var(--muted)}
 .links{display:flex;gap:16px;align-items:center}input,select{font:inherit;padding:4px 8px;border:1px solid #d0d5dd;border-radius:6px}
 .filters{display:flex;gap:8px;margin-bottom:12px}.login{max-width:340px;margin:60px auto;background:#fff;padding:24px;border:1px solid var(--line);border-radius:8px;display:grid;gap:12px}

@@ -1,4 +1,4 @@
-import type { ErrorLogEntry } from '@leasehold/client';
+import { type ErrorLogEntry, type PoolSettings, redactCredentials } from '@leasehold/client';
 import { CSS } from './assets.js';
 import { poolCharts, sparkline } from './charts.js';
 import type { PoolOverview, ProxyRow } from './data.js';
@@ -87,12 +87,55 @@ function actionForm(pool: string, id: string, action: string, csrf: string, dang
 <input type="hidden" name="csrf" value="${csrf}"><button class="${danger ? 'danger' : ''}" type="submit">${action}</button></form>`;
 }
 
+const seconds = (v: number | null | undefined) => (v ? `${v} s` : 'off');
+
+/** The pool's settings, folded away: what decides who gets leased, when, and for how long. */
+function settingsPanel(settings: PoolSettings | null): Html | string {
+  if (settings === null) return '';
+  const check = settings.healthCheck;
+  const rows: [string, string][] = [
+    ['selector', settings.selector],
+    ['lease', `${settings.leaseSeconds} s`],
+    ['circuit', `opens after ${settings.failureThreshold} failures in a row`],
+    [
+      'cooldown',
+      `${settings.cooldown.baseSeconds}–${settings.cooldown.maxSeconds} s${settings.cooldown.jitter ? ', jitter' : ''}`,
+    ],
+    [
+      'disable after openings',
+      settings.disableAfterOpens ? String(settings.disableAfterOpens) : 'off',
+    ],
+    [
+      'default cap',
+      settings.defaultMaxConcurrency ? String(settings.defaultMaxConcurrency) : 'none',
+    ],
+    ['scope cap', settings.scopeMaxConcurrency ? String(settings.scopeMaxConcurrency) : 'none'],
+    ['reuse delay', seconds(settings.reuseDelaySeconds)],
+    ['scope reuse delay', seconds(settings.scopeReuseDelaySeconds)],
+    ['minimum health', settings.minHealthScore > 0 ? settings.minHealthScore.toFixed(2) : 'off'],
+    [
+      'health check',
+      check
+        ? `${redactCredentials(check.url)} every ${check.intervalSeconds} s, timeout ${check.timeoutSeconds} s`
+        : 'off',
+    ],
+    [
+      'sessions',
+      `at most ${settings.maxSessions}; ${settings.session.maxUsageCount} uses, ${settings.session.maxAgeSeconds} s each`,
+    ],
+  ];
+  return html`<details class="settings"><summary>Settings</summary><dl>${rows.map(
+    ([k, v]) => html`<dt>${k}</dt><dd data-setting="${k}">${v}</dd>`,
+  )}</dl></details>`;
+}
+
 export function poolPage(
   pool: string,
   rows: ProxyRow[],
   csrf: string,
   samples: readonly SampleInterval[],
   notice?: string,
+  settings: PoolSettings | null = null,
 ): string {
   const body = rows.map((r) => {
     const labels = Object.entries(r.labels).map(
@@ -107,7 +150,7 @@ export function poolPage(
   return page(
     pool,
     html`<h1>${pool} <small>${rows.length} proxies</small></h1>${notice ? html`<p class="notice">${notice}</p>` : ''}
-<div id="pool-charts">${poolCharts(samples)}</div>
+<div id="pool-charts">${poolCharts(samples)}</div>${settingsPanel(settings)}
 <p class="links"><a href="/pools/${encodeURIComponent(pool)}/errors">Error log →</a> <input id="filter" type="search" placeholder="Filter rows"></p>
 <div class="scroll"><table class="sortable"><thead><tr><th>Id</th><th>URL</th><th>Labels</th><th>Status</th><th>Circuit</th><th class="num">Score</th>
 <th class="num">Success</th><th class="num">p50</th><th class="num">Leases/cap</th><th>Last error</th><th></th></tr></thead>

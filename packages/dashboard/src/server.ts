@@ -157,9 +157,9 @@ export async function startDashboard(input: DashboardOptions): Promise<Dashboard
       done !== undefined && DONE[done] !== undefined && q.proxy
         ? `${DONE[done]} proxy ${q.proxy}.`
         : undefined;
-    if (rows.length === 0 && (await manager.getPool(pool)) === null)
-      throw new PoolNotFoundError(pool);
-    return sendHtml(reply, poolPage(pool, rows, guard.csrfToken, samples, notice));
+    const settings = await manager.getPool(pool);
+    if (rows.length === 0 && settings === null) throw new PoolNotFoundError(pool);
+    return sendHtml(reply, poolPage(pool, rows, guard.csrfToken, samples, notice, settings));
   });
   app.get('/api/pools/:pool/proxies', async (req) => {
     const { pool } = parseInput(PoolParams, req.params, 'params');
