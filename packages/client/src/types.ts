@@ -4,6 +4,7 @@ import type {
   Outcome,
   ProxyFilters,
   ProxyLabels,
+  ProxyLocation,
   ProxyProtocol,
   SelectorStrategy,
 } from '@leasehold/core';
@@ -32,6 +33,8 @@ export interface ProxyRecord extends LeasedProxy {
   pool: string;
   /** A gateway proxy: where its URL has `{session}` and the token length (see README). */
   gateway?: GatewayTemplate;
+  /** Where the proxy exits, when given: what `near` filters test. */
+  location?: ProxyLocation;
   /** undefined = no cap. */
   maxConcurrency: number | undefined;
   status: 'active' | 'disabled';
