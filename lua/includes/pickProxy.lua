@@ -77,7 +77,7 @@ end
 -- Great-circle distance as Redis GEO computes it (geohashGetDistance: haversine on a sphere
 -- of this radius), so a `near` check agrees with GEOSEARCH to within its ~1 m resolution.
 local EARTH_RADIUS_M = 6372797.560856
-local RADIANS = math.pi / 180
+local RADIANS = 0.017453292519943295 -- pi / 180 (no `math` while a library loads)
 
 local function withinRadius(values, near)
   local lat, lon = tonumber(values[near[1]]), tonumber(values[near[2]])

@@ -1,6 +1,6 @@
 import {
-  type FilterClause,
   FILTER_WORDS,
+  type FilterClause,
   labelSetSuffix,
   type NearFilter,
   type ProxyFilters,
@@ -66,7 +66,8 @@ export function compileFilters(filters: ProxyFilters | undefined): string {
     }
     for (const child of clause.allOf ?? []) fold(node, child, root);
     if (clause.anyOf?.length) node.any = [...(node.any ?? []), clause.anyOf.map(compileNode)];
-    if (clause.noneOf?.length) node.none = [...(node.none ?? []), ...clause.noneOf.map(compileNode)];
+    if (clause.noneOf?.length)
+      node.none = [...(node.none ?? []), ...clause.noneOf.map(compileNode)];
   };
   const compileNode = (clause: FilterClause): Node => {
     const node: Node = { all: [] };
