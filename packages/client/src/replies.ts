@@ -177,6 +177,8 @@ export function proxyStateFromHash(hash: Record<string, string>, now: number): P
     opens: num(hash.opens),
     activeLeases: num(hash.activeLeases),
     maxConcurrency: cap > 0 ? cap : undefined,
+    ...labelsAndTags(hash),
+    ...locationOf(hash),
     rateLimitedUntil: restUntil !== null && restUntil > now ? restUntil : null,
     cooldownUntil: hash.circuit === 'open' ? timeOrNull(hash.cooldownUntil) : null,
     probeInFlight: hash.probeLeaseId !== undefined,

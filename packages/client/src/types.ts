@@ -89,6 +89,9 @@ export interface ProxyState {
   opens: number;
   activeLeases: number;
   maxConcurrency: number | undefined;
+  labels: ProxyLabels;
+  tags: string[];
+  location?: ProxyLocation;
   /** Server epoch ms until which a rate limit rests the proxy, or null. */
   rateLimitedUntil: number | null;
   /** Server epoch ms at which an open circuit turns half-open, or null. */
