@@ -137,6 +137,13 @@ describeEachTarget('filter trees, any label, geo radius', (ctx) => {
     const at = 'options.filters.anyOf[1].allOf[0].noneOf[0]';
     await rejectsWritingNothing(ctx, prefix, acquire(bad({ Bad: 'x' })), `${at}.Bad`);
     await rejectsWritingNothing(ctx, prefix, acquire(bad({ city: '' })), `${at}.city`);
+    // A name that objects inherit is a label like any other, and validated like one.
+    await rejectsWritingNothing(
+      ctx,
+      prefix,
+      acquire(bad({ constructor: {} })),
+      `${at}.constructor`,
+    );
     await rejectsWritingNothing(ctx, prefix, acquire(bad({})), at);
     await rejectsWritingNothing(ctx, prefix, acquire(bad({ exclude: [] })), `${at}.exclude`);
     await rejectsWritingNothing(ctx, prefix, acquire(bad({ anyOf: [] })), `${at}.anyOf`);

@@ -167,7 +167,7 @@ const clauseShape = {
 function checkLabels(clause: Record<string, unknown>, ctx: z.RefinementCtx, topLevel: boolean) {
   let labels = 0;
   for (const [key, value] of Object.entries(clause)) {
-    if (key in clauseShape || (topLevel && key === 'exclude')) continue;
+    if (Object.hasOwn(clauseShape, key) || (topLevel && key === 'exclude')) continue;
     if (!isLabelName(key)) {
       const message =
         key === 'exclude' ? 'is only allowed at the top level of filters' : labelNameMessage;
