@@ -23,8 +23,9 @@
 -- their index (higher last-use sequence, higher load), so under steady filtered traffic
 -- the head fills with non-matching proxies and a head walk grows with the pool. With a
 -- large drive set they take the best of a random sample of matches instead (approximate
--- LRU / least load, O(sample)); with only a large geo match they take the best matches of a
--- random sample of the index. first-available stays exact.
+-- LRU / least load, O(sample)); with only a geo condition they take the best of the members
+-- of a random sample of the index that lie within the radius (one GEOPOS), then the best of
+-- the first GEO_FALLBACK members of the radius. first-available stays exact.
 -- Whatever the path, when the cheap steps find nothing the search finishes exhaustively
 -- over the smaller of the drive set (or geo matches) and the rest of the index, so a match
 -- is never missed.
@@ -567,9 +568,9 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet, random, 
   if driveKey and driveSize < rest then
     return pickBestInSet(prefix, indexKey, driveKey, filter)
   end
-  if filter.geo and not driveKey then
+  if filter.geo and not driveKey and rest > 0 then
     local near = nearMembers(prefix, filter.geo, rest)
-    if rest > 0 and #near < rest then
+    if #near < rest then
       return pickBestInList(prefix, indexKey, near, filter)
     end
   end

@@ -279,6 +279,45 @@ describeEachTarget('filter trees, any label, geo radius', (ctx) => {
     }
   });
 
+  it('the last free proxy of a crowded radius is found behind 1,200 others, by every selector', async () => {
+    const { manager, pool } = await freshPool(ctx);
+    // Far ones first in insertion order, so the free near one sits past the head walk's budget.
+    await manager.addProxies(
+      pool,
+      proxyUrls(1200).map((url) => ({
+        url,
+        maxConcurrency: 1,
+        location: north(BA.latitude, BA.longitude, 300),
+      })),
+    );
+    const near = await manager.addProxies(
+      pool,
+      proxyUrls(100, 5000).map((url) => ({ url, maxConcurrency: 1, location: BA })),
+    );
+    const filters = { near: { ...BA, radiusKm: 5 } };
+    const held: Lease[] = [];
+    for (let i = 0; i < 99; i++)
+      held.push(
+        (await manager.acquireProxy({ pool, filters, selector: 'first-available' })) as Lease,
+      );
+    const free = near[99]?.id;
+    expect(held.map((l) => l.proxyId)).not.toContain(free);
+    for (const selector of [
+      'round-robin',
+      'least-used',
+      'first-available',
+      'weighted-random',
+      'lowest-latency',
+    ] as const) {
+      const lease = await manager.acquireProxy({ pool, filters, selector });
+      expect(lease?.proxyId, selector).toBe(free);
+      await manager.releaseProxy(lease as Lease);
+    }
+    await manager.releaseProxy(held[0] as Lease);
+    const two = await leaseAll(manager, pool, filters, 'round-robin');
+    expect(two.ids).toEqual(new Set([free, held[0]?.proxyId]));
+  });
+
   it('geo + label + tag combined, near inside a nested clause', async () => {
     const { manager, pool } = await freshPool(ctx);
     const far = north(BA.latitude, BA.longitude, 500);
