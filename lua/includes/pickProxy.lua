@@ -25,7 +25,7 @@
 -- large drive set they take the best of a random sample of matches instead (approximate
 -- LRU / least load, O(sample)); with only a geo condition they take the best of the members
 -- of a random sample of the index that lie within the radius (one GEOPOS), then the best of
--- the first GEO_FALLBACK members of the radius. first-available stays exact.
+-- the first DRIVE_SET_LIMIT + 1 members of the radius. first-available stays exact.
 -- Whatever the path, when the cheap steps find nothing the search finishes exhaustively
 -- over the smaller of the drive set (or geo matches) and the rest of the index, so a match
 -- is never missed.
@@ -42,9 +42,8 @@ local SCAN_BUDGET = 1024
 -- best of eight random matches is on average among the oldest ~11% for round-robin.
 local SAMPLE_SIZE = 8
 -- A geo-only filter samples the whole index: 16 draws miss a 10 % match 19 % of the time,
--- and then a bounded GEOSEARCH (GEO_FALLBACK) answers; 32 draws cost more than those misses.
+-- and then a bounded GEOSEARCH answers; 32 draws cost more than those misses.
 local GEO_SAMPLE_SIZE = 16
-local GEO_FALLBACK = 64
 local CHUNK = 500
 
 -- `cmd key items...` for any number of items, CHUNK a call; the replies concatenated.
@@ -89,12 +88,22 @@ local function metresBetween(lat1, lon1, lat2, lon2)
   return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(u * u + math.cos(phi1) * math.cos(phi2) * v * v))
 end
 
+-- Degrees of latitude per metre: a latitude further off than the radius is out without trig.
+local DEGREES_PER_METRE = 1 / (EARTH_RADIUS_M * RADIANS)
+
+local function isWithin(lat, lon, centreLat, centreLon, metres)
+  if math.abs(lat - centreLat) > metres * DEGREES_PER_METRE then
+    return false
+  end
+  return metresBetween(lat, lon, centreLat, centreLon) <= metres
+end
+
 local function withinRadius(values, near)
   local lat, lon = tonumber(values[near[1]]), tonumber(values[near[2]])
   if lat == nil or lon == nil then
     return false
   end
-  return metresBetween(lat, lon, near[3], near[4]) <= near[5]
+  return isWithin(lat, lon, near[3], near[4], near[5])
 end
 
 -- A node of the filter tree holds for a candidate's field values (see the header).
@@ -291,8 +300,8 @@ local function sampleNear(prefix, indexKey, geo)
   local positions = rcall('GEOPOS', prefix .. 'locations', unpack(candidates))
   local radius, near = geo[3] * 1000, {}
   for i, position in ipairs(positions) do
-    if position and metresBetween(tonumber(position[2]), tonumber(position[1]), geo[1], geo[2])
-        <= radius then
+    if position and isWithin(tonumber(position[2]), tonumber(position[1]), geo[1], geo[2], radius)
+        then
       near[#near + 1] = candidates[i]
     end
   end
@@ -536,11 +545,12 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet, random, 
       return sampled
     end
   end
+  local nearFew = nil
   if filter.geo then
     -- Few proxies in the radius: the geo search has them all, searched exactly.
-    local near = nearMembers(prefix, filter.geo, DRIVE_SET_LIMIT + 1)
-    if #near <= DRIVE_SET_LIMIT then
-      return pickBest(prefix, indexKey, near, filter, random)
+    nearFew = nearMembers(prefix, filter.geo, DRIVE_SET_LIMIT + 1)
+    if #nearFew <= DRIVE_SET_LIMIT then
+      return pickBest(prefix, indexKey, nearFew, filter, random)
     end
   end
   if driveKey and sampleLargeDriveSet then
@@ -548,10 +558,9 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet, random, 
     if sampled then
       return sampled
     end
-  elseif filter.geo and sampleLargeDriveSet then
-    -- A sparse radius (or a missed sample): the first GEO_FALLBACK it holds, before any walk.
-    local sampled = pickBest(prefix, indexKey, nearMembers(prefix, filter.geo, GEO_FALLBACK),
-      filter, random)
+  elseif nearFew and sampleLargeDriveSet then
+    -- A sparse radius (or a missed sample): the first members the radius holds, before any walk.
+    local sampled = pickBest(prefix, indexKey, nearFew, filter, random)
     if sampled then
       return sampled
     end
