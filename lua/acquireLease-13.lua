@@ -39,12 +39,16 @@
     { -7, reason } the session to resume is disabled
     { -9, field } the lease duration (ARGV[4], or the pool's leaseSeconds) is out of range;
                   checked before anything is written
-    { 0, stats } no proxy (or no session) is available now
+    { 0, stats, retryInMs } no proxy (or no session) is available now; retryInMs = ms until
+                  the first rest, reuse delay or cooldown of the pool (or of the scope) ends,
+                  -1 when none: when a waiting caller may try again
     { 1, stats, leaseId, proxyId, fencingToken, acquiredAt, expiresAt, leasedProxy,
       { sessionId, sessionData } or {} }
     leasedProxy = { url, tags (comma-separated), label:country, label:city, label:region,
       label:source, label:isp, label:asn, moreLabels (JSON of the other labels, or nil) }
     stats = {} unless ARGV[8] is '1'; see includes/leases poolStats.
+  Events: SPUBLISH on "<prefix>capacity" for every proxy that becomes leasable (reclaimed
+  leases, recovered cooldowns).
 ]]
 --- @include "includes/cooldowns"
 --- @include "includes/sessions"
@@ -80,6 +84,21 @@ local INDEX_OF_SELECTOR = { ['first-available'] = 1, ['round-robin'] = 2, ['leas
 
 local random = tonumber(ARGV[12]) or 0
 
+-- Nothing to lease now. The first due time of the cooldowns index (and of the scope's rests)
+-- tells a waiting caller when capacity may come back without anyone releasing: it retries
+-- then, instead of polling.
+local function noLease()
+  local due = tonumber(rcall('ZRANGE', ctx.cooldowns, 0, 0, 'WITHSCORES')[2] or nil)
+  if scope then
+    local rest = tonumber(rcall('ZRANGE', scope.restKey, '(' .. ctx.now, '+inf', 'BYSCORE',
+      'LIMIT', 0, 1, 'WITHSCORES')[2] or nil)
+    if rest and (due == nil or rest < due) then
+      due = rest
+    end
+  end
+  return { 0, poolStatsIf(ctx, wantStats), due and math.max(0, due - ctx.now) or -1 }
+end
+
 local function pickBySelector()
   local byHealth = settings.healthIndexes and ctx.available[4] or nil
   if selector == 'weighted-random' then
@@ -97,7 +116,23 @@ local function pickBySelector()
     index >= 4)
 end
 
-local proxyId, sessionId = nil, nil
+-- A picked proxy and its record (nil when not loaded yet); stale picks (see
+-- confirmLeasable) are dropped and the pick repeated, at most `batch` times per call.
+local function pickLeasable()
+  for _ = 1, math.max(1, batch) do
+    local picked = pickBySelector()
+    if not picked then
+      return nil, nil
+    end
+    local leasable, p = confirmLeasable(ctx, picked)
+    if leasable then
+      return picked, p
+    end
+  end
+  return nil, nil
+end
+
+local proxyId, sessionId, record = nil, nil, nil
 if ARGV[10] == 'resume' then
   sessionId = ARGV[11]
   local f = rcall('HMGET', sessionKey(ctx, sessionId), 'status', 'proxyId', 'createdAt',
@@ -113,7 +148,7 @@ if ARGV[10] == 'resume' then
   end
   local held = f[4] and rcall('ZSCORE', ctx.deadlines, leaseMember(f[2], f[4]))
   if (held and tonumber(held) > ctx.now) or not proxyUsableFor(ctx, f[2], filter) then
-    return { 0, poolStatsIf(ctx, wantStats) }
+    return noLease()
   end
   proxyId = f[2]
 elseif ARGV[10] == 'new' then
@@ -124,24 +159,24 @@ elseif ARGV[10] == 'new' then
     -- Full: no new session may be made, so any usable idle session must be found.
     sessionId, proxyId = pickIdleSession(ctx, filter, nextRank, true)
     if not sessionId then
-      return { 0, poolStatsIf(ctx, wantStats) }
+      return noLease()
     end
   elseif not sessionId then
-    proxyId = pickBySelector()
+    proxyId, record = pickLeasable()
     if proxyId then
       sessionId = ARGV[11]
       createSession(ctx, sessionId, proxyId)
     end
   end
 else
-  proxyId = pickBySelector()
+  proxyId, record = pickLeasable()
 end
 if not proxyId then
-  return { 0, poolStatsIf(ctx, wantStats) }
+  return noLease()
 end
 
 local token, expiresAt = takeLease(ctx, { id = leaseId, proxyId = proxyId, consumer = consumer,
-  durationMs = durationMs, scope = scope and ARGV[9], sessionId = sessionId })
+  durationMs = durationMs, scope = scope and ARGV[9], sessionId = sessionId, record = record })
 local session = {}
 if sessionId then
   session = { sessionId, rcall('HGET', sessionKey(ctx, sessionId), 'data') or '' }

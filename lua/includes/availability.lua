@@ -9,11 +9,11 @@ local function notifyCapacity(ctx)
 end
 
 -- Keep the proxy's entry in the cooldowns index at its next due time: the end of an open
--- circuit's cooldown or of a rate-limit rest, whichever comes first. A disabled proxy has
--- nothing to recover until a person re-enables it.
+-- circuit's cooldown, of a rate-limit rest, of a reuse delay or of a bench rest, whichever
+-- comes first. A disabled proxy has nothing to recover until a person re-enables it.
 local function scheduleRecovery(ctx, proxyId)
   local f = rcall('HMGET', proxyKey(ctx, proxyId), 'circuit', 'cooldownUntil', 'rateLimitedUntil',
-    'status')
+    'status', 'reuseDelayUntil', 'bench', 'benchedUntil')
   if f[4] ~= 'active' then
     rcall('ZREM', ctx.cooldowns, proxyId)
     return
@@ -25,6 +25,14 @@ local function scheduleRecovery(ctx, proxyId)
   local rest = tonumber(f[3])
   if rest and rest > 0 and (due == nil or rest < due) then
     due = rest
+  end
+  local delay = tonumber(f[5])
+  if delay and delay > ctx.now and (due == nil or delay < due) then
+    due = delay
+  end
+  local benchEnd = f[6] == 'benched' and tonumber(f[7])
+  if benchEnd and (due == nil or benchEnd < due) then
+    due = benchEnd
   end
   if due then
     rcall('ZADD', ctx.cooldowns, due, proxyId)

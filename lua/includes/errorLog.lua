@@ -3,7 +3,7 @@
 -- Append one entry to the pool's error-log stream, capped (approximately) at the pool's
 -- errorLogMaxLength. `fields` is a table of name -> value; empty values are left out.
 local ERROR_LOG_FIELDS = { 'type', 'proxyId', 'sessionId', 'leaseId', 'consumer', 'category',
-  'statusCode', 'message', 'latencyMs', 'reason', 'subject', 'from', 'to', 'scope' }
+  'statusCode', 'message', 'latencyMs', 'reason', 'subject', 'from', 'to', 'scope', 'probe' }
 
 local function logEntry(ctx, fields)
   local settings = poolSettings(ctx)
@@ -23,7 +23,8 @@ local function logEntry(ctx, fields)
   rcall(unpack(args))
 end
 
-local function logTransition(ctx, subject, proxyId, sessionId, from, to, reason)
+-- `probe`: decided by an active health check (the entry is marked as a probe's).
+local function logTransition(ctx, subject, proxyId, sessionId, from, to, reason, probe)
   logEntry(ctx, { type = 'transition', subject = subject, proxyId = proxyId,
-    sessionId = sessionId, from = from, to = to, reason = reason })
+    sessionId = sessionId, from = from, to = to, reason = reason, probe = probe and '1' or nil })
 end

@@ -29,10 +29,14 @@ local function keepKeyAlive(ctx, key, untilMs)
   end
 end
 
--- Take one unit of a proxy's capacity for a new lease and record the lease.
--- lease = { id, proxyId, consumer, durationMs, scope?, sessionId? }; returns token, expiresAt.
+-- Take one unit of a proxy's capacity for a new lease and record the lease, and start the
+-- pool's reuse delays: the proxy's own (out of every index until it ends, due in cooldowns
+-- like a rest) and, under a scope, the scope's (a rest for that scope only).
+-- lease = { id, proxyId, consumer, durationMs, scope?, sessionId?, record? (the proxy's
+-- record, loaded for a lease) }; returns token, expiresAt.
 local function takeLease(ctx, lease)
-  local p = loadProxy(ctx, lease.proxyId, true)
+  local p = lease.record or loadProxy(ctx, lease.proxyId, true)
+  local reuseDelayMs = boundedMs(poolSettings(ctx).reuseDelayMs)
   -- The pool's sequence is both the fencing token and the proxy's last-use position.
   local counters = rcall('HMGET', ctx.key, 'seq', 'stat:selections', 'leasedProxies')
   local token = (tonumber(counters[1]) or 0) + 1
@@ -46,12 +50,19 @@ local function takeLease(ctx, lease)
   setProxyField(p, 'activeLeases', active)
   setProxyField(p, 'lastUsedSeq', token)
   setProxyField(p, 'lastLeasedAt', ctx.now)
-  if p.circuit == 'half-open' then
+  if p.circuit == 'half-open' or p.bench == 'probe' then
     setProxyField(p, 'probeLeaseId', lease.id)
   end
   setProxyField(p, 'usageCount', (tonumber(p.usageCount) or 0) + 1)
+  if reuseDelayMs > 0 then
+    setProxyField(p, 'reuseDelayUntil', ctx.now + reuseDelayMs)
+  end
   saveProxy(p)
   reindexProxy(ctx, p)
+  if reuseDelayMs > 0 then
+    -- Leasable, it had no rest or open circuit due later than this.
+    rcall('ZADD', ctx.cooldowns, p.reuseDelayUntil, p.id)
+  end
 
   local expiresAt = ctx.now + lease.durationMs
   rcall('HSET', ctx.leases, lease.id,
@@ -60,6 +71,14 @@ local function takeLease(ctx, lease)
     local loadKey = scopeKey(ctx, lease.scope, 'load')
     rcall('HINCRBY', loadKey, lease.proxyId, 1)
     keepKeyAlive(ctx, loadKey, expiresAt)
+    local scopeDelayMs = boundedMs(poolSettings(ctx).scopeReuseDelayMs)
+    if scopeDelayMs > 0 then
+      -- The scope's rests (rate limits, blocks) hold it: the later end wins.
+      local restKey = scopeKey(ctx, lease.scope, 'rest')
+      rcall('ZADD', restKey, 'GT', ctx.now + scopeDelayMs, lease.proxyId)
+      rcall('ZREMRANGEBYSCORE', restKey, '-inf', ctx.now)
+      keepKeyAlive(ctx, restKey, ctx.now + scopeDelayMs)
+    end
   end
   if lease.sessionId then
     local key = sessionKey(ctx, lease.sessionId)

@@ -1,4 +1,5 @@
 --- @include "includes/leases"
+--- @include "includes/bench"
 
 -- Outcomes of requests made through a lease, applied atomically: health counters, the
 -- shared circuit breaker, rate-limit rests (global or per scope), the session's fate, and
@@ -103,6 +104,7 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
 
   if p then
     local decides = movesCircuit(lease, p)
+    local isProbe = p.probeLeaseId ~= nil and p.probeLeaseId == lease.id
     setProxyField(p, 'requests', (tonumber(p.requests) or 0) + 1)
     if o.ok then
       setProxyField(p, 'successes', (tonumber(p.successes) or 0) + 1)
@@ -141,7 +143,13 @@ local function applyOutcome(ctx, lease, o, p, reindexLater)
       end
     end
     storeRecordHealth(ctx, p)
-    if p.hadCooldown or p.circuit == 'open' or p.rateLimitedUntil then
+    -- The verdict writes bench fields only (never one pending in `p`); then `p` is reloaded.
+    local benchMoved = (p.bench or not o.ok)
+      and applyBenchVerdict(ctx, lease, o, p, tonumber(p.healthScore), isProbe)
+    if benchMoved then
+      syncProxy(p)
+    end
+    if p.hadCooldown or benchMoved or p.circuit == 'open' or p.rateLimitedUntil then
       -- scheduleRecovery reads the hash: it must see this outcome.
       saveProxy(p)
       scheduleRecovery(ctx, lease.proxyId)

@@ -23,12 +23,13 @@ local function poolContext(keys, prefix)
   }
 end
 
--- Every call reads the first three; the rest only the paths that need them (failures,
+-- Every call reads the first five; the rest only the paths that need them (failures,
 -- sessions, scopes, the error log), on first use: each field read costs ~0.2 µs.
-local HOT_SETTING_NAMES = { 'leaseMs', 'selector', 'healthIndexes' }
+local HOT_SETTING_NAMES = { 'leaseMs', 'selector', 'healthIndexes', 'reuseDelayMs',
+  'defaultMaxConcurrency' }
 local OTHER_SETTING_NAMES = { 'failureThreshold', 'cooldownBaseMs', 'cooldownMaxMs',
   'cooldownJitter', 'disableAfterOpens', 'maxSessions', 'sessionMaxUsage', 'sessionMaxAgeMs',
-  'scopeMaxConcurrency', 'errorLogMaxLength', 'name' }
+  'scopeMaxConcurrency', 'errorLogMaxLength', 'name', 'scopeReuseDelayMs' }
 
 local function loadOtherSettings(ctx, s)
   local v = rcall('HMGET', ctx.key, unpack(OTHER_SETTING_NAMES))
@@ -43,10 +44,11 @@ local function loadOtherSettings(ctx, s)
   s.scopeMaxConcurrency = tonumber(v[9]) or 0
   s.errorLogMaxLength = tonumber(v[10]) or 0
   s.name = v[11]
+  s.scopeReuseDelayMs = tonumber(v[12]) or 0
   setmetatable(s, nil)
 end
 
--- Pool settings, read once per call; nil when the pool does not exist. The hot three are
+-- Pool settings, read once per call; nil when the pool does not exist. The hot five are
 -- read now; reading any other loads the rest (a metatable's __index), once.
 local function poolSettings(ctx)
   if ctx.settings == nil then
@@ -58,7 +60,9 @@ local function poolSettings(ctx)
       -- While upsertPool's batches build the health indexes ('building'), scripts keep them
       -- current but the selectors do not use them yet.
       { leaseMs = tonumber(v[1]) or 0, selector = v[2], healthIndexes = v[3] == '1',
-        keepsHealthIndexes = v[3] == '1' or v[3] == 'building' },
+        keepsHealthIndexes = v[3] == '1' or v[3] == 'building',
+        -- 0: no reuse delay, no default cap.
+        reuseDelayMs = tonumber(v[4]) or 0, defaultMaxConcurrency = tonumber(v[5]) or 0 },
       { __index = function(s, name)
         loadOtherSettings(ctx, s)
         return rawget(s, name)

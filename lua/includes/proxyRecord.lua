@@ -7,12 +7,12 @@
 -- Rare paths (transitions) write fields directly and use refreshAvailability; a record
 -- that crosses one is synced (saved, reloaded) and fully re-indexed.
 local RECORD_FIELDS = { 'status', 'activeLeases', 'maxConcurrency', 'order', 'lastUsedSeq',
-  'circuit', 'probeLeaseId', 'rateLimitedUntil', 'usageCount', 'healthScore', 'latencySumMs',
-  'latencyCount', 'successes', 'failures', 'lastSuccessAt', 'consecutiveFailures',
-  'rateLimitStreak', 'requests', 'circuitOpenedSeq' }
--- What taking a lease reads and re-indexes by (the first nine): every field read costs
+  'circuit', 'probeLeaseId', 'rateLimitedUntil', 'reuseDelayUntil', 'usageCount', 'bench',
+  'healthScore', 'latencySumMs', 'latencyCount', 'successes', 'failures', 'lastSuccessAt',
+  'consecutiveFailures', 'rateLimitStreak', 'requests', 'circuitOpenedSeq' }
+-- What taking a lease reads and re-indexes by (the first eleven): every field read costs
 -- ~0.25 µs, and the health fields only matter to outcomes and to the health indexes.
-local LEASE_FIELD_COUNT = 9
+local LEASE_FIELD_COUNT = 11
 
 local function fillRecord(p, values, count)
   for i = 1, count do
@@ -32,15 +32,28 @@ local function scoresOf(p, n)
   return scores
 end
 
+-- The proxy's cap: its own maxConcurrency, else the pool's defaultMaxConcurrency as it is
+-- now (0 = none), so a changed default applies at the next lease taken or ended.
+local function capOf(ctx, p)
+  local own = tonumber(p.maxConcurrency) or 0
+  if own > 0 then
+    return own
+  end
+  return poolSettings(ctx).defaultMaxConcurrency
+end
+
 -- Leasable = status active, below its cap (0 = none), circuit not open, not resting after a
--- rate limit, and, when half-open, no probe lease out yet (one probe at a time).
+-- rate limit nor within its reuse delay, not benched, and, when half-open or awaiting its
+-- bench probe, no probe lease out yet (one probe at a time).
 local function leasableOf(ctx, p)
   local leases = tonumber(p.activeLeases) or 0
-  local cap = tonumber(p.maxConcurrency) or 0
+  local cap = capOf(ctx, p)
   local circuit = p.circuit or 'closed'
   return p.status == 'active' and (cap == 0 or leases < cap) and circuit ~= 'open'
     and (tonumber(p.rateLimitedUntil) or 0) <= ctx.now
-    and not (circuit == 'half-open' and p.probeLeaseId)
+    and (tonumber(p.reuseDelayUntil) or 0) <= ctx.now
+    and p.bench ~= 'benched'
+    and not ((circuit == 'half-open' or p.bench == 'probe') and p.probeLeaseId)
 end
 
 -- nil when the proxy does not exist. `forLease`: read only what taking a lease needs (all of
@@ -56,7 +69,7 @@ local function loadProxy(ctx, proxyId, forLease)
   local p = { id = proxyId, key = key, changed = {}, removed = {} }
   fillRecord(p, values, count)
   p.scoresBefore = scoresOf(p, n)
-  p.hadCooldown = p.circuit == 'open' or p.rateLimitedUntil ~= nil
+  p.hadCooldown = p.circuit == 'open' or p.rateLimitedUntil ~= nil or p.bench == 'benched'
   return p
 end
 
@@ -133,6 +146,24 @@ local function reindexProxy(ctx, p)
     rcall('ZADD', ctx.unavailable, p.order, p.id)
   end
   return false, false
+end
+
+-- A proxy picked from the available indexes, checked against the pool's cap as it is now:
+-- the indexes hold proxies by the cap they had when last re-indexed, so after the pool's
+-- defaultMaxConcurrency was lowered one at the new cap may still be listed. It is moved out
+-- here, once. Returns whether it may take a lease, and its record when it was loaded.
+local function confirmLeasable(ctx, proxyId)
+  if poolSettings(ctx).defaultMaxConcurrency == 0 then
+    return true, nil
+  end
+  local p = loadProxy(ctx, proxyId, true)
+  if p and leasableOf(ctx, p) then
+    return true, p
+  end
+  if p then
+    reindexProxy(ctx, p)
+  end
+  return false, nil
 end
 
 -- Re-index a proxy from what its hash says now, whatever the indexes held: for the rare

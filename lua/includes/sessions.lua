@@ -21,7 +21,7 @@ end
 -- A proxy that can take a lease for this session now (available, and the filter/scope
 -- agree); proxyMatches is skipped when there is no filter at all.
 local function proxyUsableFor(ctx, proxyId, filter)
-  if not rcall('ZSCORE', ctx.available[1], proxyId) then
+  if not rcall('ZSCORE', ctx.available[1], proxyId) or not confirmLeasable(ctx, proxyId) then
     return false
   end
   return filter == nil or proxyMatches(ctx.prefix, proxyId, filter)

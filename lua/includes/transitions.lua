@@ -58,7 +58,7 @@ local function enableSession(ctx, sessionId, reason)
   return true
 end
 
-local function setCircuit(ctx, proxyId, to, reason)
+local function setCircuit(ctx, proxyId, to, reason, probe)
   local key = proxyKey(ctx, proxyId)
   local from = rcall('HGET', key, 'circuit') or 'closed'
   if from == to then
@@ -71,15 +71,40 @@ local function setCircuit(ctx, proxyId, to, reason)
   elseif from == 'open' then
     rcall('HINCRBY', ctx.key, 'openCircuits', -1)
   end
-  logTransition(ctx, 'proxy', proxyId, nil, from, to, reason)
+  logTransition(ctx, 'proxy', proxyId, nil, from, to, reason, probe)
 end
 
--- A fresh start: circuit closed, failure and rate-limit streaks cleared.
-local function resetCircuit(ctx, proxyId, reason)
+-- Bench states as the error log names them (see includes/bench.lua).
+local BENCH_LOG_STATE = { benched = 'benched', probe = 'bench_probe' }
+
+local function poolSeq(ctx)
+  return tonumber(rcall('HGET', ctx.key, 'seq')) or 0
+end
+
+-- Off the bench, back in rotation (logged; `probe`: decided by an active health check). The
+-- pool's sequence now fences off the outcomes of leases granted before. The caller re-indexes.
+local function unbenchProxy(ctx, proxyId, reason, probe)
   local key = proxyKey(ctx, proxyId)
-  setCircuit(ctx, proxyId, 'closed', reason)
+  local from = rcall('HGET', key, 'bench')
+  if not from then
+    return
+  end
+  if from == 'probe' and rcall('HGET', key, 'circuit') ~= 'half-open' then
+    rcall('HDEL', key, 'probeLeaseId')
+  end
+  rcall('HDEL', key, 'bench', 'benchedUntil', 'benchReason', 'benches')
+  rcall('HSET', key, 'benchedSeq', poolSeq(ctx))
+  logEntry(ctx, { type = 'transition', subject = 'proxy', proxyId = proxyId,
+    from = BENCH_LOG_STATE[from], to = 'in_rotation', reason = reason, probe = probe and '1' or nil })
+end
+
+-- A fresh start: circuit closed, failure and rate-limit streaks cleared, off the bench.
+local function resetCircuit(ctx, proxyId, reason, probe)
+  local key = proxyKey(ctx, proxyId)
+  setCircuit(ctx, proxyId, 'closed', reason, probe)
   rcall('HSET', key, 'consecutiveFailures', 0, 'opens', 0, 'rateLimitStreak', 0)
   rcall('HDEL', key, 'cooldownUntil', 'rateLimitedUntil', 'probeLeaseId')
+  unbenchProxy(ctx, proxyId, reason, probe)
 end
 
 -- Operator-level status. Disabling retires the proxy's sessions with it; re-enabling (only

@@ -11,8 +11,14 @@ describe('benchmark suite (smoke)', () => {
     for (const c of parsed.cases) {
       expect(c.cycles, c.name).toBeGreaterThan(0);
       expect(Number.isFinite(c.cyclesPerSec), c.name).toBe(true);
-      expect(c.serverCpuUsPerCycle, c.name).toBeGreaterThan(0);
+      // The server's CPU is read in clock ticks (10 ms): a short smoke window of a light case
+      // on a loaded machine can see none, so each case may read 0, never less or NaN...
+      expect(c.serverCpuUsPerCycle, c.name).toBeGreaterThanOrEqual(0);
     }
+    // ...but the probe must see the server work over the whole run.
+    expect(
+      parsed.cases.reduce((sum, c) => sum + c.serverCpuUsPerCycle * c.cycles, 0),
+    ).toBeGreaterThan(0);
     expect(parsed.memory.bytesPerProxy).toBeGreaterThan(0);
     expect(parsed.targets.length).toBeGreaterThanOrEqual(9);
     for (const t of parsed.targets) {

@@ -6,7 +6,7 @@ import { formatHttpReport, runHttpBenchmarks } from './httpCases.js';
 describe('@leasehold/http benchmark (smoke)', () => {
   it('measures each integration against a bare fetch through the same proxy', async () => {
     const report = await runHttpBenchmarks({ smoke: true });
-    expect(report.cases).toHaveLength(8);
+    expect(report.cases).toHaveLength(9);
     expect(report.cases[0]?.vsBaseline).toBe(1);
     for (const c of report.cases) {
       expect(c.requests, c.name).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { ProxyManager } from '@leasehold/client';
 import {
   closeSharedDispatchers,
   fetch,
+  type LeaseLike,
   leasedFetch,
   proxyAgents,
   proxyDispatcher,
@@ -44,24 +45,30 @@ export interface HttpBenchReport {
 
 type Request = () => Promise<void>;
 
-async function measure(
-  name: string,
+interface Tally {
+  name: string;
+  requests: number;
+  busyMs: number;
+  elapsedMs: number;
+}
+
+/** Runs `request` in `callers` loops for warmupMs, then counts for windowMs into `tally`. */
+async function measureSlice(
+  tally: Tally,
   request: Request,
   callers: number,
   warmupMs: number,
   windowMs: number,
-): Promise<Omit<HttpCaseResult, 'vsBaseline'>> {
+): Promise<void> {
   let stop = false;
   let measuring = false;
-  let requests = 0;
-  let busyMs = 0;
   const loops = Array.from({ length: callers }, async () => {
     while (!stop) {
       const started = performance.now();
       await request();
       if (measuring) {
-        requests++;
-        busyMs += performance.now() - started;
+        tally.requests++;
+        tally.busyMs += performance.now() - started;
       }
     }
   });
@@ -70,15 +77,43 @@ async function measure(
   const started = performance.now();
   await sleep(windowMs);
   measuring = false;
-  const elapsed = performance.now() - started;
+  tally.elapsedMs += performance.now() - started;
   stop = true;
   await Promise.all(loops);
-  return {
-    name,
-    requestsPerSec: (requests * 1000) / elapsed,
-    meanMs: requests === 0 ? 0 : busyMs / requests,
-    requests,
-  };
+}
+
+/**
+ * Every case in short slices, round after round (A B C … A B C …), so a drift of the shared
+ * machine (seen: a bare fetch going from 6 ms to 1.2 ms within one run) lands on every case
+ * alike instead of on whichever ran during it.
+ */
+export async function measureInRounds(
+  cases: { name: string; request: Request }[],
+  options: { callers: number; rounds: number; warmupMs: number; sliceMs: number },
+): Promise<Omit<HttpCaseResult, 'vsBaseline'>[]> {
+  const tallies = cases.map(({ name }) => ({ name, requests: 0, busyMs: 0, elapsedMs: 0 }));
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [i, { request }] of cases.entries()) {
+      await measureSlice(
+        tallies[i] as Tally,
+        request,
+        options.callers,
+        options.warmupMs,
+        options.sliceMs,
+      );
+    }
+  }
+  return tallies.map((t) => ({
+    name: t.name,
+    requestsPerSec: (t.requests * 1000) / t.elapsedMs,
+    meanMs: t.requests === 0 ? 0 : t.busyMs / t.requests,
+    requests: t.requests,
+  }));
+}
+
+export function withRatios(cases: Omit<HttpCaseResult, 'vsBaseline'>[]): HttpCaseResult[] {
+  const baseline = cases[0]?.meanMs ?? 0;
+  return cases.map((c) => ({ ...c, vsBaseline: baseline === 0 ? 0 : c.meanMs / baseline }));
 }
 
 export async function runHttpBenchmarks(options: {
@@ -87,8 +122,9 @@ export async function runHttpBenchmarks(options: {
 }): Promise<HttpBenchReport> {
   const say = options.onProgress ?? (() => {});
   const callers = 4;
-  const warmupMs = options.smoke ? 100 : 500;
-  const windowMs = options.smoke ? 300 : 2000;
+  const rounds = options.smoke ? 2 : 5;
+  const warmupMs = options.smoke ? 50 : 100;
+  const sliceMs = options.smoke ? 120 : 400;
   const proxyCount = 4;
 
   const redisServer = await startRedisServer();
@@ -100,77 +136,117 @@ export async function runHttpBenchmarks(options: {
   const manager = new ProxyManager({ redis, prefix: 'bench-http' });
   const pool = 'http';
   const url = `${site.origin}/ok`;
-  const cases: Omit<HttpCaseResult, 'vsBaseline'>[] = [];
-  const run = async (name: string, request: Request) => {
-    say(`running ${name} …`);
-    cases.push(await measure(name, request, callers, warmupMs, windowMs));
-  };
+  let measured: Omit<HttpCaseResult, 'vsBaseline'>[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
 
   try {
     await manager.upsertPool({ name: pool, leaseSeconds: 60 });
-    const records = await manager.addProxies(
+    await manager.addProxies(
       pool,
       proxies.map((p) => p.url),
     );
-    // One lease, held for the direct-helper cases: they measure the helper, not Redis.
-    const lease = await manager.acquireProxy({ pool, filters: { exclude: [] } });
-    if (!lease || records.length === 0) throw new Error('bench: no lease');
-
+    // The direct-helper cases measure the helper, not Redis: a lease-like of proxy 0, so
+    // every proxy stays free for the leasing cases.
+    const first = proxies[0] as LoopbackProxy;
+    const lease: LeaseLike = {
+      proxy: {
+        url: first.url,
+        protocol: 'http',
+        host: '127.0.0.1',
+        port: first.port,
+        username: 'bench0',
+        password: 'pw:bench',
+        labels: {},
+        tags: [],
+      },
+    };
     const kept = new ProxyAgent({
-      uri: `http://127.0.0.1:${proxies.find((p) => lease.proxy.port === p.port)?.port}`,
-      token: `Basic ${Buffer.from(`${lease.proxy.username}:${lease.proxy.password}`).toString('base64')}`,
+      uri: `http://127.0.0.1:${first.port}`,
+      token: `Basic ${Buffer.from('bench0:pw:bench').toString('base64')}`,
     });
+    closers.push(() => kept.close());
     const bare = async () => {
       await (await fetch(url, { dispatcher: kept })).text();
     };
-    // Warms the JIT, the proxy and the target up for everyone; not counted.
-    await measure('warm-up', bare, callers, warmupMs, windowMs);
-    await run('baseline: undici fetch, one ProxyAgent kept', bare);
-
     const shared = proxyDispatcher(lease);
-    await run('proxyDispatcher(lease) kept + fetch', async () => {
-      await (await fetch(url, { dispatcher: shared })).text();
-    });
-    await shared.close();
-
-    await run('proxyDispatcher(lease) per request + fetch', async () => {
-      const dispatcher = proxyDispatcher(lease);
-      await (await fetch(url, { dispatcher })).text();
-      await dispatcher.close();
-    });
-
+    closers.push(() => shared.close());
     const agents = proxyAgents(lease);
-    await run('proxyAgents(lease) kept + got', async () => {
-      await got(url, { agent: agents, retry: { limit: 0 } }).text();
+    closers.push(async () => {
+      agents.http.destroy();
+      agents.https.destroy();
     });
-    await run('proxyAgents(lease) per request + got', async () => {
-      const own = proxyAgents(lease);
-      await got(url, { agent: own, retry: { limit: 0 } }).text();
-      own.http.destroy();
-      own.https.destroy();
-    });
-    await manager.releaseProxy(lease);
 
-    await run('leasing alone: acquireProxy + releaseProxy, no request', async () => {
-      const held = await manager.acquireProxy({ pool, scope: '127.0.0.1' });
-      if (held) await manager.releaseProxy(held, { ok: true, latencyMs: 1 });
+    const byHand = handLeasedFetch(manager, pool, url);
+    closers.push(byHand.close);
+
+    const cases: { name: string; request: Request }[] = [
+      { name: 'baseline: undici fetch, one ProxyAgent kept', request: bare },
+      {
+        name: 'proxyDispatcher(lease) kept + fetch',
+        request: async () => {
+          await (await fetch(url, { dispatcher: shared })).text();
+        },
+      },
+      {
+        name: 'proxyDispatcher(lease) per request + fetch',
+        request: async () => {
+          const dispatcher = proxyDispatcher(lease);
+          await (await fetch(url, { dispatcher })).text();
+          await dispatcher.close();
+        },
+      },
+      {
+        name: 'proxyAgents(lease) kept + got',
+        request: async () => {
+          await got(url, { agent: agents, retry: { limit: 0 } }).text();
+        },
+      },
+      {
+        name: 'proxyAgents(lease) per request + got',
+        request: async () => {
+          const own = proxyAgents(lease);
+          await got(url, { agent: own, retry: { limit: 0 } }).text();
+          own.http.destroy();
+          own.https.destroy();
+        },
+      },
+      {
+        name: 'leasing alone: acquireProxy + releaseProxy, no request',
+        request: async () => {
+          const held = await manager.acquireProxy({ pool, scope: '127.0.0.1' });
+          if (held) await manager.releaseProxy(held, { ok: true, latencyMs: 1 });
+        },
+      },
+      {
+        // leasedFetch's floor: the same three steps written by hand, one kept ProxyAgent per
+        // proxy. What leasedFetch costs above this row is its own code.
+        name: 'by hand: acquireProxy, fetch (kept agent per proxy), releaseProxy',
+        request: byHand.request,
+      },
+      {
+        name: 'leasedFetch (acquire, fetch, release; dispatchers reused)',
+        request: async () => {
+          await (await leasedFetch(manager, url, { pool })).text();
+        },
+      },
+      {
+        name: 'leasedFetch, a new dispatcher per attempt',
+        request: async () => {
+          await (await leasedFetch(manager, url, { pool, reuseConnections: false })).text();
+        },
+      },
+    ];
+    say('warming up …');
+    await measureInRounds([{ name: 'warm-up', request: bare }], {
+      callers,
+      rounds: 1,
+      warmupMs,
+      sliceMs,
     });
-    await run('leasedFetch (acquire, fetch, release; dispatchers reused)', async () => {
-      await (await leasedFetch(manager, url, { pool })).text();
-    });
-    await run('leasedFetch, a new dispatcher per attempt', async () => {
-      await (await leasedFetch(manager, url, { pool, reuseConnections: false })).text();
-    });
-    // The baseline again at the end: the ratios use the mean of both (the VM drifts).
-    const late = await measure('baseline (end)', bare, callers, warmupMs, windowMs);
-    await kept.close();
-    const first = cases[0];
-    if (first) {
-      first.meanMs = (first.meanMs + late.meanMs) / 2;
-      first.requestsPerSec = (first.requestsPerSec + late.requestsPerSec) / 2;
-      first.requests += late.requests;
-    }
+    say(`running ${cases.length} cases × ${rounds} rounds …`);
+    measured = await measureInRounds(cases, { callers, rounds, warmupMs, sliceMs });
   } finally {
+    for (const close of closers) await close().catch(() => {});
     await closeSharedDispatchers();
     await manager.close().catch(() => {});
     await Promise.all(proxies.map((p) => p.close()));
@@ -178,14 +254,46 @@ export async function runHttpBenchmarks(options: {
     await redis.quit();
     await redisServer.stop();
   }
-  const baseline = cases[0]?.meanMs ?? 0;
   return {
     startedAt: new Date().toISOString(),
     smoke: options.smoke,
     callers,
     proxies: proxyCount,
-    cases: cases.map((c) => ({ ...c, vsBaseline: baseline === 0 ? 0 : c.meanMs / baseline })),
+    cases: withRatios(measured),
   };
+}
+
+/** acquire, fetch through a kept ProxyAgent of the leased proxy, release: no leasedFetch. */
+function handLeasedFetch(
+  manager: ProxyManager,
+  pool: string,
+  url: string,
+): { request: Request; close: () => Promise<void> } {
+  const agents = new Map<number, ProxyAgent>();
+  const request = async () => {
+    const held = await manager.acquireProxy({ pool, scope: '127.0.0.1' });
+    if (!held) throw new Error('bench: no proxy free');
+    const { port, username, password } = held.proxy;
+    let agent = agents.get(port);
+    if (!agent) {
+      const token = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+      agent = new ProxyAgent({ uri: `http://127.0.0.1:${port}`, token });
+      agents.set(port, agent);
+    }
+    const started = performance.now();
+    try {
+      await (await fetch(url, { dispatcher: agent })).text();
+    } finally {
+      await manager.releaseProxy(held, {
+        ok: true,
+        latencyMs: Math.round(performance.now() - started),
+      });
+    }
+  };
+  const close = async () => {
+    await Promise.all([...agents.values()].map((agent) => agent.close()));
+  };
+  return { request, close };
 }
 
 export function formatHttpReport(report: HttpBenchReport): string {

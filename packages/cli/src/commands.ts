@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { PoolNotFoundError, type ProxyManager, ValidationError } from '@leasehold/client';
+import {
+  PoolNotFoundError,
+  type PoolSettings,
+  type ProxyManager,
+  ValidationError,
+} from '@leasehold/client';
 import { isLabelName, type ProxyLabels, type ProxyLocation } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
 import { printFields, printJson, printTable } from './output.js';
@@ -51,7 +56,7 @@ export async function listPools(ctx: CommandContext): Promise<void> {
 }
 
 /** The pool settings flags `pool create` and `pool update` share; only those given. */
-function poolSettingsFlags(ctx: CommandContext) {
+function poolSettingsFlags(ctx: CommandContext, current: PoolSettings | null) {
   const leaseSeconds = numberFlag(ctx, 'lease-seconds');
   const failureThreshold = numberFlag(ctx, 'failure-threshold');
   return {
@@ -60,11 +65,65 @@ function poolSettingsFlags(ctx: CommandContext) {
       : {}),
     ...(leaseSeconds === undefined ? {} : { leaseSeconds }),
     ...(failureThreshold === undefined ? {} : { failureThreshold }),
+    ...delayAndCapFlags(ctx),
+    ...healthCheckFlags(ctx, current),
   };
 }
 
-async function writePool(ctx: CommandContext, name: string): Promise<void> {
-  const settings = await ctx.manager.upsertPool({ name, ...poolSettingsFlags(ctx) });
+/**
+ * `--health-check-url <url|off>`, `--health-check-interval <s>`, `--health-check-timeout <s>`.
+ * An interval or timeout alone changes the pool's current check; without one it needs a URL.
+ */
+function healthCheckFlags(ctx: CommandContext, current: PoolSettings | null) {
+  const url = ctx.flags['health-check-url'];
+  const intervalSeconds = numberFlag(ctx, 'health-check-interval');
+  const timeoutSeconds = numberFlag(ctx, 'health-check-timeout');
+  if (url === 'off') return { healthCheck: null };
+  if (url === undefined && intervalSeconds === undefined && timeoutSeconds === undefined) return {};
+  const base = typeof url === 'string' ? { url } : current?.healthCheck;
+  if (!base)
+    throw new ValidationError([
+      { field: '--health-check-url', message: 'the pool has no health check: give its URL' },
+    ]);
+  return {
+    healthCheck: {
+      ...base,
+      ...(intervalSeconds === undefined ? {} : { intervalSeconds }),
+      ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+    },
+  };
+}
+
+/** The minimum health score, the reuse delays and the default cap, by flag (0 turns each off). */
+const DELAY_AND_CAP_FLAGS = {
+  'min-health-score': 'minHealthScore',
+  'reuse-delay-seconds': 'reuseDelaySeconds',
+  'scope-reuse-delay-seconds': 'scopeReuseDelaySeconds',
+  'default-max-concurrency': 'defaultMaxConcurrency',
+} as const;
+
+function delayAndCapFlags(ctx: CommandContext): Record<string, number> {
+  const given: Record<string, number> = {};
+  for (const [flag, setting] of Object.entries(DELAY_AND_CAP_FLAGS)) {
+    const value = numberFlag(ctx, flag);
+    if (value !== undefined) given[setting] = value;
+  }
+  return given;
+}
+
+/** `pool show`: the reuse delays and the default cap read `off` when not set. */
+function withDelaysAndCap(settings: object): object {
+  const shown: Record<string, unknown> = { ...settings };
+  for (const setting of Object.values(DELAY_AND_CAP_FLAGS)) shown[setting] ??= 'off';
+  return shown;
+}
+
+async function writePool(
+  ctx: CommandContext,
+  name: string,
+  current: PoolSettings | null,
+): Promise<void> {
+  const settings = await ctx.manager.upsertPool({ name, ...poolSettingsFlags(ctx, current) });
   if (json(ctx)) return printJson(settings);
   process.stdout.write(
     `pool ${name} ${settings.created ? 'created' : 'updated'} (selector ${settings.selector}, lease ${settings.leaseSeconds}s, failure threshold ${settings.failureThreshold})\n`,
@@ -72,14 +131,16 @@ async function writePool(ctx: CommandContext, name: string): Promise<void> {
 }
 
 export async function createPool(ctx: CommandContext): Promise<void> {
-  await writePool(ctx, need(ctx, 0, 'pool'));
+  const name = need(ctx, 0, 'pool');
+  await writePool(ctx, name, await ctx.manager.getPool(name));
 }
 
 /** Changes only the settings given; the pool must exist. */
 export async function updatePool(ctx: CommandContext): Promise<void> {
   const name = need(ctx, 0, 'pool');
-  if ((await ctx.manager.getPool(name)) === null) throw new PoolNotFoundError(name);
-  await writePool(ctx, name);
+  const current = await ctx.manager.getPool(name);
+  if (current === null) throw new PoolNotFoundError(name);
+  await writePool(ctx, name, current);
 }
 
 export async function showPool(ctx: CommandContext): Promise<void> {
@@ -87,7 +148,7 @@ export async function showPool(ctx: CommandContext): Promise<void> {
   const settings = await ctx.manager.getPool(name);
   if (settings === null) throw new PoolNotFoundError(name);
   if (json(ctx)) return printJson(settings);
-  printFields(settings);
+  printFields(withDelaysAndCap(settings));
 }
 
 export async function poolStats(ctx: CommandContext): Promise<void> {

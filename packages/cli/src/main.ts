@@ -114,7 +114,20 @@ function poolSettingsOptions(cmd: Command): Command {
   return cmd
     .option('--selector <selector>', 'round-robin, least-used, first-available, ...')
     .option('--lease-seconds <n>', 'default lease duration')
-    .option('--failure-threshold <n>', 'consecutive failures that open a circuit');
+    .option('--failure-threshold <n>', 'consecutive failures that open a circuit')
+    .option('--reuse-delay-seconds <s>', 'no proxy leased again sooner after a lease (0 = off)')
+    .option('--scope-reuse-delay-seconds <s>', 'the same per scope (0 = off)')
+    .option('--default-max-concurrency <n>', 'cap of proxies without their own (0 = none)')
+    .option(
+      '--min-health-score <x>',
+      'bench proxies whose health score falls below (0..1, 0 = off)',
+    )
+    .option(
+      '--health-check-url <url>',
+      'probe open-circuit and benched proxies with it (off = none)',
+    )
+    .option('--health-check-interval <s>', 'probe each such proxy at most this often')
+    .option('--health-check-timeout <s>', 'a probe slower than this fails');
 }
 
 function importOptions(cmd: Command): Command {

@@ -4,11 +4,12 @@ export {
   type ClassifyInput,
   ClientClosedError,
   classifyOutcome,
-  type FilterClause,
   type ErrorCategory,
   type ErrorLogQuery,
+  type FilterClause,
   type GatewayTemplate,
   gatewaySessionToken,
+  type HealthCheckSettings,
   LeaseExpiredError,
   LeaseholdError,
   LeaseNotFoundError,
@@ -39,6 +40,11 @@ export {
   ValidationError,
 } from '@leasehold/core';
 export { isRedisClient, type RedisConnectionOption } from './connection.js';
+export type {
+  HealthCheckResult,
+  HealthCheckTarget,
+  HealthCheckVerdict,
+} from './health/healthChecks.js';
 export { PoolStatsReader } from './poolStatsReader.js';
 export type { DeletedPool, DeletePoolOptions } from './pools/poolAdmin.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';

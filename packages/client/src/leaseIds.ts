@@ -16,5 +16,8 @@ export function newLeaseId(): string {
   }
   const id = pool.toString('base64url', offset, offset + ID_BYTES);
   offset += ID_BYTES;
-  return id;
+  // Ids are typed into commands (`leasehold lease release <pool> <id>`), where a leading '-'
+  // reads as an option: 1 id in 64 would fail without `--`. Never start with one (the first
+  // character has 63 values instead of 64: still ~72 bits).
+  return id.charCodeAt(0) === 45 /* '-' */ ? `x${id.slice(1)}` : id;
 }

@@ -12,6 +12,13 @@ import {
 } from '@leasehold/core';
 import { z } from 'zod';
 import { isRedisClient, type RedisConnectionOption } from './connection.js';
+import {
+  claimHealthChecks,
+  type HealthCheckResult,
+  type HealthCheckTarget,
+  type HealthCheckVerdict,
+  recordHealthCheck,
+} from './health/healthChecks.js';
 import { getAllProxyHealth, getProxyHealth, getProxyState } from './health/proxyHealth.js';
 import { recoverCooldowns, resetProxy, transitionProxyState } from './health/transitions.js';
 import { acquireProxy } from './leasing/acquire.js';
@@ -297,6 +304,26 @@ export class ProxyManager {
   /** Process due cooldowns of a pool now (open → half-open, rests lifted); returns how many. */
   recoverCooldowns(pool: string): Promise<number> {
     return this.ctx.guard(() => recoverCooldowns(this.ctx, pool));
+  }
+
+  /**
+   * Internal (the worker's health-check job): claim the open-circuit and benched proxies due
+   * for an active probe. The targets carry credentials: never log them.
+   */
+  claimHealthChecks(
+    pool: string,
+    options: { intervalSeconds: number; limit?: number; scanLimit?: number },
+  ): Promise<HealthCheckTarget[]> {
+    return this.ctx.guard(() => claimHealthChecks(this.ctx, pool, options));
+  }
+
+  /** Internal (the worker's health-check job): record one probe's result. */
+  recordHealthCheck(
+    pool: string,
+    proxyId: string,
+    result: HealthCheckResult,
+  ): Promise<HealthCheckVerdict> {
+    return this.ctx.guard(() => recordHealthCheck(this.ctx, pool, proxyId, result));
   }
 
   // ---- sessions --------------------------------------------------------------------

@@ -169,6 +169,7 @@ const timeOrNull = (value: string | undefined): number | null =>
 export function proxyStateFromHash(hash: Record<string, string>, now: number): ProxyState {
   const cap = num(hash.maxConcurrency);
   const restUntil = timeOrNull(hash.rateLimitedUntil);
+  const delayUntil = timeOrNull(hash.reuseDelayUntil);
   return {
     proxyId: hash.id as string,
     status: hash.status === 'disabled' ? 'disabled' : 'active',
@@ -180,8 +181,12 @@ export function proxyStateFromHash(hash: Record<string, string>, now: number): P
     ...labelsAndTags(hash),
     ...locationOf(hash),
     rateLimitedUntil: restUntil !== null && restUntil > now ? restUntil : null,
+    reuseDelayUntil: delayUntil !== null && delayUntil > now ? delayUntil : null,
     cooldownUntil: hash.circuit === 'open' ? timeOrNull(hash.cooldownUntil) : null,
     probeInFlight: hash.probeLeaseId !== undefined,
+    benched: hash.bench !== undefined,
+    benchReason: hash.bench === undefined ? null : (hash.benchReason ?? null),
+    benchedUntil: hash.bench === 'benched' ? timeOrNull(hash.benchedUntil) : null,
     usageCount: num(hash.usageCount),
     lastLeasedAt: timeOrNull(hash.lastLeasedAt),
   };
@@ -261,6 +266,7 @@ export function errorLogEntryFromStream(id: string, flat: string[]): ErrorLogEnt
     const value = flat[i + 1] as string;
     entry[field] = NUMERIC_LOG_FIELDS.has(field) ? Number(value) : value;
   }
+  if (entry.probe !== undefined) (entry as Record<string, unknown>).probe = true;
   return entry as unknown as ErrorLogEntry;
 }
 

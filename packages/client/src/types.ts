@@ -94,10 +94,19 @@ export interface ProxyState {
   location?: ProxyLocation;
   /** Server epoch ms until which a rate limit rests the proxy, or null. */
   rateLimitedUntil: number | null;
+  /** Server epoch ms until which the pool's reuseDelaySeconds holds the proxy back, or null. */
+  reuseDelayUntil: number | null;
   /** Server epoch ms at which an open circuit turns half-open, or null. */
   cooldownUntil: number | null;
-  /** A half-open proxy's probe lease is out. */
+  /** A half-open (or bench-probing) proxy's probe lease is out. */
   probeInFlight: boolean;
+  /**
+   * Benched by the pool's minHealthScore: resting until `benchedUntil`, then (null) awaiting
+   * the one probe lease or active health check that decides.
+   */
+  benched: boolean;
+  benchReason: string | null;
+  benchedUntil: number | null;
   /** Leases ever taken. */
   usageCount: number;
   lastLeasedAt: number | null;
@@ -160,6 +169,8 @@ export interface ErrorLogEntry {
   from?: string;
   to?: string;
   reason?: string;
+  /** Written by an active health check (a failed probe, or the transitions a passed one made). */
+  probe?: true;
 }
 
 export interface ReleaseResult {

@@ -81,6 +81,8 @@ export {
   type FilterClause,
   FilterClauseSchema,
   GEO_BOUNDS,
+  HealthCheckSchema,
+  type HealthCheckSettings,
   isLabelName,
   LABEL_NAME_PATTERN,
   LABEL_NAMES,

@@ -72,6 +72,36 @@ const tag = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -');
 
+/**
+ * Active health checks (seed 002's health monitor, pharox's HealthChecker): the worker sends
+ * GET `url` through each open-circuit or benched proxy, at most once per `intervalSeconds`
+ * per proxy, giving up after `timeoutSeconds`. Opt-in: every probe is a request through the
+ * provider (quota).
+ */
+export const HealthCheckSchema = z
+  .object({
+    url: wellFormedString({ maxBytes: 2048 })
+      .regex(/^https?:\/\/[^\s]+$/i, 'must be an http:// or https:// URL')
+      .refine((u) => URL.canParse(u), 'must be a valid URL'),
+    intervalSeconds: z.number().min(1).max(86_400).default(60),
+    timeoutSeconds: z.number().min(0.1).max(120).default(10),
+  })
+  .strict()
+  .refine((h) => h.timeoutSeconds <= h.intervalSeconds, {
+    path: ['timeoutSeconds'],
+    message: 'must be at most intervalSeconds',
+  });
+export type HealthCheckSettings = z.output<typeof HealthCheckSchema>;
+
+/** Seconds from 0 (off) to 30 days, fractions allowed; null also turns it off. */
+const optionalSeconds = z
+  .number()
+  .finite()
+  .min(0, 'must be at least 0')
+  .max(LIMITS.maxSeconds, `must be at most ${LIMITS.maxSeconds} (30 days)`)
+  .nullable()
+  .optional();
+
 export const PoolSettingsSchema = z
   .object({
     name: poolName,
@@ -109,6 +139,23 @@ export const PoolSettingsSchema = z
     healthIndexes: z.boolean().default(false),
     /** Entries kept in the pool's Redis error-log stream (approximate cap). */
     errorLogMaxLength: z.int().min(100).max(1_000_000).default(10_000),
+    /**
+     * Bench a proxy whose health score after a failure is below this (0..1); 0 = off. It
+     * rests for the cooldown, then one probe lease (or an active health check) decides.
+     */
+    minHealthScore: z.number().min(0).max(1).default(0),
+    /** Active health checks (opt-in); null clears them. */
+    healthCheck: HealthCheckSchema.nullable().optional(),
+    /**
+     * A proxy is not leased again until this long after its previous lease was taken,
+     * whatever its cap (seed 001's round-robin with cooldown). Off when absent; 0 or null
+     * turns it off.
+     */
+    reuseDelaySeconds: optionalSeconds,
+    /** The same per scope: a lease under a scope delays the proxy for that scope only. */
+    scopeReuseDelaySeconds: optionalSeconds,
+    /** Cap of proxies without a maxConcurrency of their own. None when absent; 0 or null clears it. */
+    defaultMaxConcurrency: boundedCount(0).nullable().optional(),
   })
   .strict()
   .refine((p) => p.cooldown.maxSeconds >= p.cooldown.baseSeconds, {

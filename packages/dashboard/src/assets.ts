@@ -15,7 +15,7 @@ table.sortable th{cursor:pointer;user-select:none}tr:hover td{background:#fafbfc
 .warn{color:var(--red);font-weight:600}a{color:var(--accent)}
 .pill{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;background:#eef2f6;color:#475467}
 .pill.active,.pill.c-closed{background:#e7f6ec;color:var(--green)}.pill.disabled{background:#f2f4f7;color:#667085}
-.pill.c-open{background:#fdecea;color:var(--red)}.pill.c-half-open,.pill.resting{background:#fdf3e1;color:var(--amber)}
+.pill.c-open{background:#fdecea;color:var(--red)}.pill.c-half-open,.pill.resting,.pill.benched{background:#fdf3e1;color:var(--amber)}
 .tag{display:inline-block;margin:0 4px 2px 0;padding:0 6px;border:1px solid var(--line);border-radius:4px;font-size:12px;color:#475467;background:#fcfcfd}
 .err{color:var(--red);max-width:200px;font-size:12.5px}.labels{max-width:180px}.tag{word-break:break-all}td.mono{white-space:nowrap}.until{color:var(--muted);font-size:11.5px;margin-top:2px}.actions{white-space:nowrap}.actions form{display:inline}
 button{font:inherit;font-size:12px;padding:2px 8px;margin-left:3px;border:1px solid #d0d5dd;border-radius:6px;background:#fff;cursor:pointer}

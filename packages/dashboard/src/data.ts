@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { errorRate, readSampleIntervals, type SampleInterval } from './samples.js';
 
 /** What a proxy is doing now, in the words of the overview's columns. */
-export type ProxyStateName = 'active' | 'disabled' | 'open' | 'half-open' | 'resting';
+export type ProxyStateName = 'active' | 'disabled' | 'open' | 'half-open' | 'benched' | 'resting';
 
 export interface ProxyRow {
   id: string;
@@ -19,8 +19,10 @@ export interface ProxyRow {
   p50Ms: number | null;
   activeLeases: number;
   maxConcurrency: number | undefined;
-  /** Server epoch ms when a rest or open circuit ends, or null. */
+  /** Server epoch ms when a rest, bench or open circuit ends, or null. */
   backAt: number | null;
+  /** Why the pool's minHealthScore benched it (while benched), or null. */
+  benchReason: string | null;
   lastError: string | null;
 }
 
@@ -75,6 +77,7 @@ export class DashboardData {
           disabled: 0,
           open: 0,
           'half-open': 0,
+          benched: 0,
           resting: 0,
         };
         for (const row of rows) states[row.state] += 1;
@@ -106,10 +109,9 @@ export class DashboardData {
     return records.map((record, i) => {
       const state = states[i];
       const h = healthById.get(record.id);
-      const restingUntil =
-        state?.rateLimitedUntil != null && state.rateLimitedUntil > now
-          ? state.rateLimitedUntil
-          : null;
+      // A reuse delay rests the proxy too (not leasable until it ends): the later end shows.
+      const restEnd = Math.max(state?.rateLimitedUntil ?? 0, state?.reuseDelayUntil ?? 0);
+      const restingUntil = restEnd > now ? restEnd : null;
       const circuit = state?.circuit ?? 'closed';
       const stateName: ProxyStateName =
         record.status === 'disabled'
@@ -118,9 +120,11 @@ export class DashboardData {
             ? 'open'
             : circuit === 'half-open'
               ? 'half-open'
-              : restingUntil !== null
-                ? 'resting'
-                : 'active';
+              : state?.benched
+                ? 'benched'
+                : restingUntil !== null
+                  ? 'resting'
+                  : 'active';
       const err = lastError.get(record.id);
       return {
         id: record.id,
@@ -138,7 +142,13 @@ export class DashboardData {
         p50Ms: h?.latency.p50Ms ?? null,
         activeLeases: record.activeLeases,
         maxConcurrency: record.maxConcurrency,
-        backAt: circuit === 'open' ? (state?.cooldownUntil ?? null) : restingUntil,
+        backAt:
+          circuit === 'open'
+            ? (state?.cooldownUntil ?? null)
+            : state?.benched
+              ? state.benchedUntil
+              : restingUntil,
+        benchReason: state?.benched ? state.benchReason : null,
         lastError: err
           ? `${err.category ?? 'error'}${err.statusCode ? ` ${err.statusCode}` : ''}${err.message ? `: ${err.message}` : ''}`
           : null,

@@ -103,7 +103,7 @@ export function poolPage(
         html`<span class="tag location">at ${r.location.latitude},${r.location.longitude}</span>`,
       );
     return html`<tr data-proxy="${r.id}" data-state="${r.state}"><td class="mono">${r.id}</td><td class="mono">${r.url}</td><td class="labels">${labels}</td>
-<td><span class="pill ${r.status}">${r.status}</span></td><td><span class="pill c-${r.circuit}">${r.circuit}</span>${r.state === 'resting' ? html` <span class="pill resting">resting</span>` : ''}${r.backAt === null ? '' : html`<div class="until">until ${time(r.backAt)} UTC</div>`}</td>
+<td><span class="pill ${r.status}">${r.status}</span></td><td><span class="pill c-${r.circuit}">${r.circuit}</span>${r.state === 'resting' ? html` <span class="pill resting">resting</span>` : ''}${r.benchReason === null ? '' : html` <span class="pill benched" title="${r.benchReason}">benched</span>`}${r.backAt === null ? '' : html`<div class="until">until ${time(r.backAt)} UTC</div>`}</td>
 <td class="num">${r.score.toFixed(2)}</td><td class="num">${pct(r.successRate)}</td><td class="num">${r.p50Ms === null ? '—' : `${r.p50Ms} ms`}</td>
 <td class="num">${r.activeLeases}/${r.maxConcurrency ?? '∞'}</td><td class="err">${r.lastError ?? ''}</td>
 <td class="actions">${r.status === 'active' ? actionForm(pool, r.id, 'disable', csrf, true) : actionForm(pool, r.id, 'enable', csrf)}${actionForm(pool, r.id, 'reset', csrf)}</td></tr>`;

@@ -29,6 +29,11 @@ describeEachTarget('leasedFetch', (ctx) => {
     expect(res.lease.proxyId).toBe(record?.id);
     expect(res.lease.scope).toBe('127.0.0.1');
     expect(res.headers.get('set-cookie')).toBe('visited=1; Path=/');
+    // The body is held in memory: the response still says where it came from, reads twice.
+    expect(res.url).toBe(`${fx.sites.http.origin}/cookies`);
+    expect(res.redirected).toBe(false);
+    expect(res.bodyUsed).toBe(false);
+    expect(await res.clone().text()).toBe('sid=42');
     expect(await res.text()).toBe('sid=42');
     expect(served(proxy)).toBe(1);
     expect(proxy.usernames).toEqual([USER]);

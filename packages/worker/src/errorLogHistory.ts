@@ -93,6 +93,7 @@ interface HistoryRow {
   from_state: string | null;
   to_state: string | null;
   scope: string | null;
+  probe: boolean | null;
 }
 
 // Row column -> entry field, for the optional fields (NULL columns are left out, as the
@@ -111,6 +112,7 @@ const OPTIONAL_FIELDS = [
   ['from_state', 'from'],
   ['to_state', 'to'],
   ['reason', 'reason'],
+  ['probe', 'probe'],
 ] as const satisfies readonly (readonly [keyof HistoryRow, keyof ErrorLogEntry])[];
 
 function entryFromRow(pool: string, row: HistoryRow): ErrorLogEntry {
@@ -190,7 +192,7 @@ export class ErrorLogHistory {
     const rows = await this.run<HistoryRow>(
       `SELECT entry_id, type, round(extract(epoch FROM at) * 1000)::float8 AS at_ms, proxy_id,
               session_id, lease_id, consumer, category, status_code, message, latency_ms,
-              reason, subject, from_state, to_state, scope
+              reason, subject, from_state, to_state, scope, probe
          FROM ${this.table}
         WHERE ${where.join(' AND ')}
         ORDER BY at DESC, entry_id DESC

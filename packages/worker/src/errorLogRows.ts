@@ -26,6 +26,8 @@ export interface ErrorLogRow {
   fromState: string | null;
   toState: string | null;
   scope: string | null;
+  /** Written by an active health check (absent otherwise; NULL in the table). */
+  probe?: true;
 }
 
 /** `[id, [field, value, ...]]` as ioredis returns stream entries. */
@@ -85,5 +87,6 @@ export function rowFromEntry(pool: string, entry: StreamEntry): ErrorLogRow {
     fromState: text(f.from),
     toState: text(f.to),
     scope: text(f.scope),
+    ...(f.probe === '1' ? { probe: true as const } : {}),
   };
 }

@@ -33,17 +33,18 @@ export class ErrorLogStore {
     const result = await this.pool.query(
       `INSERT INTO ${this.table}
          (pool, entry_id, type, at, proxy_id, session_id, lease_id, consumer, category,
-          status_code, message, latency_ms, reason, subject, from_state, to_state, scope)
+          status_code, message, latency_ms, reason, subject, from_state, to_state, scope,
+          probe)
        SELECT pool, entry_id, type, to_timestamp(at_ms / 1000.0), proxy_id, session_id,
               lease_id, consumer, category, status_code, message, latency_ms, reason,
-              subject, from_state, to_state, scope
+              subject, from_state, to_state, scope, probe
          FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[],
                      $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[],
                      $12::float8[], $13::text[], $14::text[], $15::text[], $16::text[],
-                     $17::text[])
+                     $17::text[], $18::boolean[])
            AS t(pool, entry_id, type, at_ms, proxy_id, session_id, lease_id, consumer,
                 category, status_code, message, latency_ms, reason, subject, from_state,
-                to_state, scope)
+                to_state, scope, probe)
        ON CONFLICT (pool, entry_id) DO NOTHING`,
       [
         column('pool'),
@@ -63,6 +64,7 @@ export class ErrorLogStore {
         column('fromState'),
         column('toState'),
         column('scope'),
+        rows.map((row) => row.probe ?? null),
       ],
     );
     return result.rowCount ?? 0;

@@ -28,6 +28,8 @@ export interface WorkerOptions {
     persistErrorLogsMs?: number;
     /** The pool-samples job: one point per pool in its capped series. */
     poolSamplesMs?: number;
+    /** The health-check job (pools without `healthCheck` cost one read each). */
+    healthCheckMs?: number;
   };
   errorLog?: {
     /** Stream entries read, inserted and acknowledged together. */
@@ -90,6 +92,7 @@ export const WorkerOptionsSchema = z
         cooldownRecoveryMs: intervalMs.default(1000),
         persistErrorLogsMs: intervalMs.default(5000),
         poolSamplesMs: intervalMs.default(5000),
+        healthCheckMs: intervalMs.default(5000),
       })
       .strict()
       .default({
@@ -97,6 +100,7 @@ export const WorkerOptionsSchema = z
         cooldownRecoveryMs: 1000,
         persistErrorLogsMs: 5000,
         poolSamplesMs: 5000,
+        healthCheckMs: 5000,
       }),
     errorLog: z
       .object({

@@ -2,6 +2,7 @@ import type { ProxyManager } from '@leasehold/client';
 import type { Job } from 'bullmq';
 import { recoverDueCooldowns } from './cooldownRecovery.js';
 import type { JobReport } from './eachPool.js';
+import { type HealthCheckOptions, runHealthChecks } from './healthCheck.js';
 import { sweepExpiredLeases } from './leaseExpiry.js';
 import { type PersistErrorLogsDeps, persistErrorLogs } from './persistErrorLogs.js';
 import { type PoolSamplesDeps, recordPoolSamples } from './poolSamples.js';
@@ -11,6 +12,8 @@ export type HousekeepingDeps = PersistErrorLogsDeps & {
   manager: ProxyManager;
   /** Absent outside a worker (scripts, older callers): the pool-samples job then fails. */
   samples?: Omit<PoolSamplesDeps, 'manager'>;
+  /** Probe options of the health-check job (a private CA in tests). */
+  healthChecks?: HealthCheckOptions;
 };
 
 /** Run one housekeeping job by name (outside BullMQ too: scripts, tests). */
@@ -29,6 +32,8 @@ export function runHousekeeping(
     case JobName.POOL_SAMPLES:
       if (deps.samples === undefined) throw new Error('pool-samples needs a samples connection');
       return recordPoolSamples({ ...deps.samples, manager: deps.manager }, report);
+    case JobName.HEALTH_CHECK:
+      return runHealthChecks(deps.manager, report, deps.healthChecks);
     default:
       throw new Error(`unknown housekeeping job "${name}"`);
   }

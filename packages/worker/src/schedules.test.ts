@@ -21,6 +21,7 @@ describeEachTarget('worker schedules', (ctx) => {
       cooldownRecoveryMs: EVERY_MS,
       persistErrorLogsMs: EVERY_MS,
       poolSamplesMs: EVERY_MS,
+      healthCheckMs: EVERY_MS,
     };
     replicas.push(
       ...(await Promise.all([

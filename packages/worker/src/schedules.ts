@@ -9,6 +9,7 @@ export const JobName = {
   COOLDOWN_RECOVERY: 'cooldown-recovery',
   PERSIST_ERROR_LOGS: 'persist-error-logs',
   POOL_SAMPLES: 'pool-samples',
+  HEALTH_CHECK: 'health-check',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 export const JOB_NAMES = Object.values(JobName);
@@ -33,6 +34,8 @@ export interface ScheduleIntervals {
   cooldownRecoveryMs: number;
   persistErrorLogsMs: number;
   poolSamplesMs: number;
+  /** Default 5000. */
+  healthCheckMs?: number;
 }
 
 /**
@@ -46,6 +49,7 @@ export async function upsertSchedules(queue: Queue, intervals: ScheduleIntervals
     [JobName.COOLDOWN_RECOVERY]: intervals.cooldownRecoveryMs,
     [JobName.PERSIST_ERROR_LOGS]: intervals.persistErrorLogsMs,
     [JobName.POOL_SAMPLES]: intervals.poolSamplesMs,
+    [JobName.HEALTH_CHECK]: intervals.healthCheckMs ?? 5000,
   };
   for (const name of JOB_NAMES) {
     await queue.upsertJobScheduler(

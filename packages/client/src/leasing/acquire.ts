@@ -95,6 +95,16 @@ function tryAcquire(
   }));
 }
 
+/**
+ * When the first rest, reuse delay or cooldown in the way ends (the script's retryInMs), a
+ * proxy comes back without anyone releasing: retry then (1 ms later, the server's clock
+ * counts whole ms). No hint: wait for a wake-up.
+ */
+function retryDelayOf(reply: unknown[]): number {
+  const retryInMs = Number(reply[2] ?? -1);
+  return Number.isFinite(retryInMs) && retryInMs >= 0 ? retryInMs + 1 : Number.POSITIVE_INFINITY;
+}
+
 function capacityChannel(ctx: ManagerContext, pool: string): string {
   return `${ctx.prefix(pool)}capacity`;
 }
@@ -132,7 +142,11 @@ async function waitAndAcquire(
       if (reply[0] === ScriptCode.OK || remaining <= 0) return reply;
       // A wake-up during the attempt may be for capacity this attempt did not see.
       if (ctx.capacity.generation(channel) !== generation) continue;
-      await ctx.capacity.wait(channel, since, Math.min(remaining, LOST_WAKEUP_GUARD_MS));
+      await ctx.capacity.wait(
+        channel,
+        since,
+        Math.min(remaining, LOST_WAKEUP_GUARD_MS, retryDelayOf(reply)),
+      );
     }
   } finally {
     ctx.capacity.leave(channel);

@@ -14,7 +14,8 @@ import { parsePoolSettings, poolSettingsFromHash } from './poolSettings.js';
 /**
  * Create a pool, or change the settings given on an existing one (the others keep their
  * values); returns the merged settings. Turning healthIndexes on builds them in bounded
- * batches before returning.
+ * batches before returning; so does re-indexing the leased proxies when
+ * defaultMaxConcurrency is given.
  */
 export async function upsertPool(
   ctx: ManagerContext,
@@ -33,7 +34,33 @@ export async function upsertPool(
   const hash = hashFromFlat(reply[1]);
   // Also resumes a build that a crashed or closed client left half done.
   if (hash.healthIndexes === 'building') await buildHealthIndexes(ctx, name);
+  if (reply[0] !== 1 && given.includes('defaultMaxConcurrency')) await refreshCaps(ctx, name);
   return { ...(poolSettingsFromHash(name, hash) as PoolSettings), created: reply[0] === 1 };
+}
+
+/**
+ * After defaultMaxConcurrency changed: re-index the proxies it caps, both indexes, one bounded
+ * batch per script call, so a proxy at a lowered cap leaves the available indexes and one
+ * below a raised cap comes back. Acquire checks the cap as it is now meanwhile (and if this
+ * walk is cut short), so no lease is granted past it.
+ */
+/** Proxies a refreshCaps call looks at: ~8 ms of Redis time each (100,000 proxies, 20,000 leased). */
+const CAP_REFRESH_BATCH = 500;
+
+async function refreshCaps(ctx: ManagerContext, pool: string): Promise<void> {
+  for (const index of ['unavailable', 'available']) {
+    let cursor = '-inf';
+    do {
+      ctx.throwIfClosed();
+      const reply = await ctx.runPoolScript(luaScripts.refreshCaps, pool, [
+        ctx.prefix(pool),
+        index,
+        cursor,
+        CAP_REFRESH_BATCH,
+      ]);
+      cursor = String(reply[1]);
+    } while (cursor !== '');
+  }
 }
 
 /** Settings of a pool, or null if it does not exist. */

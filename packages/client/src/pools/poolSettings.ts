@@ -1,4 +1,5 @@
 import {
+  type HealthCheckSettings,
   type PoolSettings,
   type PoolSettingsInput,
   PoolSettingsSchema,
@@ -32,6 +33,10 @@ const optionalLimit = {
   toHash: (v: number | null) => v ?? 0,
   fromHash: (s: string) => (Number(s) > 0 ? Number(s) : undefined),
 };
+const optionalSeconds = {
+  toHash: (v: number | null) => (v ? secondsToMs(v) : 0),
+  fromHash: (s: string) => (Number(s) > 0 ? Number(s) / 1000 : undefined),
+};
 
 const SETTING_FIELDS: readonly SettingField[] = [
   { path: ['selector'], field: 'selector', toHash: (v: string) => v, fromHash: (s) => s },
@@ -46,12 +51,23 @@ const SETTING_FIELDS: readonly SettingField[] = [
   { path: ['session', 'maxAgeSeconds'], field: 'sessionMaxAgeMs', ...seconds },
   { path: ['scopeMaxConcurrency'], field: 'scopeMaxConcurrency', ...optionalLimit },
   { path: ['errorLogMaxLength'], field: 'errorLogMaxLength', ...count },
+  { path: ['reuseDelaySeconds'], field: 'reuseDelayMs', ...optionalSeconds },
+  { path: ['scopeReuseDelaySeconds'], field: 'scopeReuseDelayMs', ...optionalSeconds },
+  { path: ['defaultMaxConcurrency'], field: 'defaultMaxConcurrency', ...optionalLimit },
   // Stored as 0, 1, or `building` while upsertPool builds the indexes in batches.
   {
     path: ['healthIndexes'],
     field: 'healthIndexes',
     toHash: flag.toHash,
     fromHash: (s) => s === '1' || s === 'building',
+  },
+  { path: ['minHealthScore'], field: 'minHealthScore', ...count },
+  // One field, JSON: the three parts change together; '' (null from the caller) is off.
+  {
+    path: ['healthCheck'],
+    field: 'healthCheck',
+    toHash: (v: HealthCheckSettings | null) => (v === null ? '' : JSON.stringify(v)),
+    fromHash: (s) => (s === '' ? undefined : (JSON.parse(s) as HealthCheckSettings)),
   },
 ];
 
