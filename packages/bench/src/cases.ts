@@ -63,8 +63,10 @@ const SAO_PAULO = { latitude: -23.5505, longitude: -46.6333 };
  */
 function benchLocation(i: number, every: number) {
   const centre = i % every === Math.floor(every / 2) ? BUENOS_AIRES : SAO_PAULO;
-  const spread = ((i * 7919) % 1000) / 1000 - 0.5; // deterministic, ±0.5
-  return { latitude: centre.latitude + spread * 0.3, longitude: centre.longitude - spread * 0.3 };
+  // Deterministic scatter over a ±0.15° square (two unrelated multiplicative hashes).
+  const north = ((i * 2654435761) % 4294967296) / 4294967296 - 0.5;
+  const east = ((i * 40503) % 65536) / 65536 - 0.5;
+  return { latitude: centre.latitude + north * 0.3, longitude: centre.longitude + east * 0.3 };
 }
 
 /**
