@@ -45,7 +45,7 @@
     { 1, stats, leaseId, proxyId, fencingToken, acquiredAt, expiresAt, leasedProxy,
       { sessionId, sessionData } or {} }
     leasedProxy = { url, tags (comma-separated), label:country, label:city, label:region,
-      label:source, label:isp, label:asn }
+      label:source, label:isp, label:asn, moreLabels (JSON of the other labels, or nil) }
     stats = {} unless ARGV[8] is '1'; see includes/leases poolStats.
   Events: SPUBLISH on "<prefix>capacity" for every proxy that becomes leasable (reclaimed
   leases, recovered cooldowns).
@@ -55,7 +55,7 @@
 
 -- What a lease hands out: a fixed HMGET is much cheaper than HGETALL of the whole record.
 local LEASED_PROXY_FIELDS = { 'url', 'tags', 'label:country', 'label:city', 'label:region',
-  'label:source', 'label:isp', 'label:asn' }
+  'label:source', 'label:isp', 'label:asn', 'moreLabels' }
 
 local ctx = poolContext(KEYS, ARGV[1])
 local settings = poolSettings(ctx)

@@ -1,5 +1,6 @@
 --[[
-  Add proxies to a pool, or update them (labels, tags, maxConcurrency) if already there.
+  Add proxies to a pool, or update them (labels, tags, location, maxConcurrency) if already
+  there.
   Idempotent: a proxy's id is the hash of its normalised URL. Live leases, health,
   circuit and round-robin position of an existing proxy are kept.
 
@@ -20,7 +21,9 @@
 
     ARGV[1] key prefix of the pool, e.g. "lh:{latam}:"
     ARGV[2] JSON array of proxies: { id, url (normalised), maxConcurrency (0 = no cap),
-            labels = {{name, value}...}, tags = {tag...} }
+            labels = {{name, value}...}, tags = {tag...}, moreLabels (JSON of the labels
+            beyond the six common names, or ''), location = {latitude, longitude} (decimal
+            strings) or absent }
 
   Output:
     { -1 } the pool does not exist
@@ -51,7 +54,7 @@ for i, p in ipairs(cjson.decode(ARGV[2])) do
   -- twice (memory per proxy matters at 100,000 proxies).
   rcall('HSET', key, 'id', p.id, 'url', p.url, 'maxConcurrency', p.maxConcurrency,
     'tags', table.concat(p.tags, ','))
-  addLabelMemberships(ctx.prefix, key, p.id, p.labels, p.tags)
+  addLabelMemberships(ctx.prefix, key, p.id, p.labels, p.tags, p.moreLabels, p.location)
   refreshAvailability(ctx, p.id)
   stored[i] = rcall('HGETALL', key)
 end

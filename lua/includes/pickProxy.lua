@@ -1,28 +1,34 @@
 -- Choosing a proxy from an "available" index (a sorted set whose lowest score is the best
 -- choice for the selector), honouring a compiled filter.
 --
--- filter (decoded JSON, built by the TypeScript client):
---   fields  = { 'label:country', 'tag:residential', ... }  hash fields read per candidate
---   all     = { {fieldIndex, value}, ... }                 every condition holds
---   any     = { clause, ... }                              at least one clause holds
---   none    = { clause, ... }                              no clause holds
---   drive   = { 'label:country:AR', ... }                  sets that contain every match
+-- filter (decoded JSON, built by the TypeScript client, packages/client/src/filters.ts):
+--   fields  = { 'label:country', 'tag:residential', 'latitude', ... }  hash fields read per candidate
+--   a node (the filter itself is the root node):
+--     all   = { {fieldIndex, value}, ... }          every condition holds
+--     near  = { {latIndex, lonIndex, lat, lon, radiusMetres}, ... }  every one holds
+--     any   = { { node, ... }, ... }                each group has a node that holds
+--     none  = { node, ... }                         no node holds
+--   drive   = { 'label:country:AR', ... }          sets that contain every match
+--   geo     = { lat, lon, radiusKm }               the root's `near`: GEOSEARCH finds every match
 -- The acquire's filter argument is that JSON, optionally followed by a newline and the
 -- comma-separated ids of `exclude`: only the JSON is cached (see decodeFilter).
 -- plus, when the acquire has a scope: scopeRestKey / scopeLoadKey / scopeCap / now, so a
 -- proxy resting (or at its cap) for that scope is passed over.
 --
 -- Cost: without a filter, one ZRANGE (O(log N)). With one, either walk the smallest
--- "drive" set when it is small (exact), or walk the index from its head, checking
--- candidates; a filter matching a fraction f of available proxies needs about 1/f checks.
+-- "drive" set (or the geo search) when it is small (exact), or walk the index from its head,
+-- checking candidates; a filter matching a fraction f of available proxies needs about 1/f checks.
 --
 -- Round-robin and least-used are the exception: leasing a match moves it to the tail of
 -- their index (higher last-use sequence, higher load), so under steady filtered traffic
 -- the head fills with non-matching proxies and a head walk grows with the pool. With a
 -- large drive set they take the best of a random sample of matches instead (approximate
--- LRU / least load, O(sample)); first-available stays exact.
+-- LRU / least load, O(sample)); with only a geo condition they take the best of the members
+-- of a random sample of the index that lie within the radius (one GEOPOS), then the best of
+-- the first DRIVE_SET_LIMIT + 1 members of the radius. first-available stays exact.
 -- Whatever the path, when the cheap steps find nothing the search finishes exhaustively
--- over the smaller of the drive set and the rest of the index, so a match is never missed.
+-- over the smaller of the drive set (or geo matches) and the rest of the index, so a match
+-- is never missed.
 -- No step unpacks an unbounded list: sets are walked with SSCAN and ZMSCORE/HMGET take at
 -- most CHUNK arguments a call (Lua's unpack fails near 8,000).
 
@@ -35,6 +41,9 @@ local SCAN_BUDGET = 1024
 -- Eight, not more: sampling and scoring cost grows with it (~0.6 µs a candidate), and the
 -- best of eight random matches is on average among the oldest ~11% for round-robin.
 local SAMPLE_SIZE = 8
+-- A geo-only filter samples the whole index: 16 draws miss a 10 % match 19 % of the time,
+-- and then a bounded GEOSEARCH answers; 32 draws cost more than those misses.
+local GEO_SAMPLE_SIZE = 16
 local CHUNK = 500
 
 -- `cmd key items...` for any number of items, CHUNK a call; the replies concatenated.
@@ -67,10 +76,69 @@ local function randomMembers(setKey)
   return members
 end
 
-local function clauseHolds(values, clause)
-  for _, cond in ipairs(clause) do
+-- Great-circle distance as Redis GEO computes it (geohashGetDistance: haversine on a sphere
+-- of this radius), so a `near` check agrees with GEOSEARCH to within its ~1 m resolution.
+local EARTH_RADIUS_M = 6372797.560856
+local RADIANS = 0.017453292519943295 -- pi / 180 (no `math` while a library loads)
+
+local function metresBetween(lat1, lon1, lat2, lon2)
+  local phi1, phi2 = lat1 * RADIANS, lat2 * RADIANS
+  local u = math.sin((phi2 - phi1) / 2)
+  local v = math.sin((lon2 - lon1) * RADIANS / 2)
+  return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(u * u + math.cos(phi1) * math.cos(phi2) * v * v))
+end
+
+-- Degrees of latitude per metre: a latitude further off than the radius is out without trig.
+local DEGREES_PER_METRE = 1 / (EARTH_RADIUS_M * RADIANS)
+
+local function isWithin(lat, lon, centreLat, centreLon, metres)
+  if math.abs(lat - centreLat) > metres * DEGREES_PER_METRE then
+    return false
+  end
+  return metresBetween(lat, lon, centreLat, centreLon) <= metres
+end
+
+local function withinRadius(values, near)
+  local lat, lon = tonumber(values[near[1]]), tonumber(values[near[2]])
+  if lat == nil or lon == nil then
+    return false
+  end
+  return isWithin(lat, lon, near[3], near[4], near[5])
+end
+
+-- A node of the filter tree holds for a candidate's field values (see the header).
+local function nodeHolds(values, node)
+  for _, cond in ipairs(node.all) do
     if values[cond[1]] ~= cond[2] then
       return false
+    end
+  end
+  if node.near then
+    for _, near in ipairs(node.near) do
+      if not withinRadius(values, near) then
+        return false
+      end
+    end
+  end
+  if node.any then
+    for _, group in ipairs(node.any) do
+      local holds = false
+      for _, child in ipairs(group) do
+        if nodeHolds(values, child) then
+          holds = true
+          break
+        end
+      end
+      if not holds then
+        return false
+      end
+    end
+  end
+  if node.none then
+    for _, child in ipairs(node.none) do
+      if nodeHolds(values, child) then
+        return false
+      end
     end
   end
   return true
@@ -93,28 +161,7 @@ local function proxyMatches(prefix, proxyId, filter)
   if #filter.fields == 0 then
     return true
   end
-  local values = callChunked('HMGET', prefix .. 'proxy:' .. proxyId, filter.fields)
-  if not clauseHolds(values, filter.all) then
-    return false
-  end
-  if #filter.any > 0 then
-    local anyHolds = false
-    for _, clause in ipairs(filter.any) do
-      if clauseHolds(values, clause) then
-        anyHolds = true
-        break
-      end
-    end
-    if not anyHolds then
-      return false
-    end
-  end
-  for _, clause in ipairs(filter.none) do
-    if clauseHolds(values, clause) then
-      return false
-    end
-  end
-  return true
+  return nodeHolds(callChunked('HMGET', prefix .. 'proxy:' .. proxyId, filter.fields), filter)
 end
 
 -- Best (lowest-scored) available candidate that matches the filter: one ZMSCORE for all
@@ -193,25 +240,72 @@ local function scopeBlocked(filter, members)
   return blocked
 end
 
+-- Folds one chunk of members into the best match so far.
+local function bestOfChunk(prefix, indexKey, members, filter, best, bestScore)
+  if #members == 0 then
+    return best, bestScore
+  end
+  local scores = callChunked('ZMSCORE', indexKey, members)
+  local blocked = scopeBlocked(filter, members)
+  for i, proxyId in ipairs(members) do
+    local score = scores[i] and tonumber(scores[i])
+    if score and not blocked[i] and (bestScore == nil or score < bestScore)
+        and proxyMatches(prefix, proxyId, filter) then
+      best, bestScore = proxyId, score
+    end
+  end
+  return best, bestScore
+end
+
 local function pickBestInSet(prefix, indexKey, setKey, filter)
   local cursor, best, bestScore = '0', nil, nil
   repeat
     local reply = rcall('SSCAN', setKey, cursor, 'COUNT', CHUNK)
     cursor = reply[1]
-    local members = reply[2]
-    if #members > 0 then
-      local scores = callChunked('ZMSCORE', indexKey, members)
-      local blocked = scopeBlocked(filter, members)
-      for i, proxyId in ipairs(members) do
-        local score = scores[i] and tonumber(scores[i])
-        if score and not blocked[i] and (bestScore == nil or score < bestScore)
-            and proxyMatches(prefix, proxyId, filter) then
-          best, bestScore = proxyId, score
-        end
-      end
-    end
+    best, bestScore = bestOfChunk(prefix, indexKey, reply[2], filter, best, bestScore)
   until cursor == '0'
   return best
+end
+
+-- The same over a list of any length (the geo matches), CHUNK at a time.
+local function pickBestInList(prefix, indexKey, members, filter)
+  local best, bestScore = nil, nil
+  for first = 1, #members, CHUNK do
+    local chunk = { unpack(members, first, math.min(first + CHUNK - 1, #members)) }
+    best, bestScore = bestOfChunk(prefix, indexKey, chunk, filter, best, bestScore)
+  end
+  return best
+end
+
+-- Proxies located within the filter's root `near` (GEOSEARCH on the pool's geo index): at
+-- most `count` of them when given (any, not the nearest: Redis stops once it has enough).
+local function nearMembers(prefix, geo, count)
+  if count then
+    return rcall('GEOSEARCH', prefix .. 'locations', 'FROMLONLAT', geo[2], geo[1],
+      'BYRADIUS', geo[3], 'km', 'COUNT', count, 'ANY')
+  end
+  return rcall('GEOSEARCH', prefix .. 'locations', 'FROMLONLAT', geo[2], geo[1],
+    'BYRADIUS', geo[3], 'km')
+end
+
+-- The members of a random sample of the index that lie within the root `near`, their
+-- positions read with one GEOPOS: the rest of the filter is left to pickBest, which then
+-- checks only the best of them instead of every older non-match first.
+local function sampleNear(prefix, indexKey, geo)
+  -- With replacement (negative count): half the cost; a repeat is harmless to pickBest.
+  local candidates = rcall('ZRANDMEMBER', indexKey, -GEO_SAMPLE_SIZE)
+  if #candidates == 0 then
+    return candidates
+  end
+  local positions = rcall('GEOPOS', prefix .. 'locations', unpack(candidates))
+  local radius, near = geo[3] * 1000, {}
+  for i, position in ipairs(positions) do
+    if position and isWithin(tonumber(position[2]), tonumber(position[1]), geo[1], geo[2], radius)
+        then
+      near[#near + 1] = candidates[i]
+    end
+  end
+  return near
 end
 
 -- Walk the index from position `start`, at most `budget` candidates; returns id, next position.
@@ -232,7 +326,7 @@ local function scanIndex(prefix, indexKey, filter, start, budget)
   return nil, start
 end
 
-local EMPTY_FILTER_JSON = '{"fields":[],"all":[],"any":[],"none":[],"drive":[]}'
+local EMPTY_FILTER_JSON = '{"fields":[],"all":[],"drive":[]}'
 
 -- Decoded filters by their JSON: a fleet sends the same few filters over and over, and a
 -- decode costs ~1.8 µs. Pure functions of the string, so keeping them between calls is safe.
@@ -327,7 +421,8 @@ local function sampleAvailable(prefix, availableKey, filter)
       candidates = available
     end
   else
-    candidates = rcall('ZRANDMEMBER', availableKey, SAMPLE_SIZE)
+    candidates = rcall('ZRANDMEMBER', availableKey,
+      filter and filter.geo and GEO_SAMPLE_SIZE or SAMPLE_SIZE)
   end
   if filter == nil then
     return candidates
@@ -441,8 +536,31 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet, random, 
   if driveKey and driveSize <= DRIVE_SET_LIMIT then
     return pickBest(prefix, indexKey, rcall('SMEMBERS', driveKey), filter, random)
   end
+  -- Round-robin / least-used with only a geo condition: a random sample's members within the
+  -- radius first (no probe: the common case is a radius holding many proxies).
+  if filter.geo and sampleLargeDriveSet and not driveKey then
+    local sampled = pickBest(prefix, indexKey, sampleNear(prefix, indexKey, filter.geo), filter,
+      random)
+    if sampled then
+      return sampled
+    end
+  end
+  local nearFew = nil
+  if filter.geo then
+    -- Few proxies in the radius: the geo search has them all, searched exactly.
+    nearFew = nearMembers(prefix, filter.geo, DRIVE_SET_LIMIT + 1)
+    if #nearFew <= DRIVE_SET_LIMIT then
+      return pickBest(prefix, indexKey, nearFew, filter, random)
+    end
+  end
   if driveKey and sampleLargeDriveSet then
     local sampled = pickBest(prefix, indexKey, randomMembers(driveKey), filter, random)
+    if sampled then
+      return sampled
+    end
+  elseif nearFew and sampleLargeDriveSet then
+    -- A sparse radius (or a missed sample): the first members the radius holds, before any walk.
+    local sampled = pickBest(prefix, indexKey, nearFew, filter, random)
     if sampled then
       return sampled
     end
@@ -453,10 +571,17 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet, random, 
     return found
   end
   -- Matches are rare among available proxies: finish with whichever is smaller, the drive
-  -- set or the rest of the index. Correct always; costly only for that rare shape.
+  -- set (or the geo matches) or the rest of the index. Correct always; costly only for that
+  -- rare shape.
   local rest = rcall('ZCARD', indexKey) - nextStart
   if driveKey and driveSize < rest then
     return pickBestInSet(prefix, indexKey, driveKey, filter)
+  end
+  if filter.geo and not driveKey and rest > 0 then
+    local near = nearMembers(prefix, filter.geo, rest)
+    if #near < rest then
+      return pickBestInList(prefix, indexKey, near, filter)
+    end
   end
   found = scanIndex(prefix, indexKey, filter, nextStart, rest)
   return found

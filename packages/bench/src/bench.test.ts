@@ -7,7 +7,7 @@ describe('benchmark suite (smoke)', () => {
   it('runs every case on a private redis-server and reports them', async () => {
     const report = await runBenchmarks({ smoke: true });
     const parsed = JSON.parse(JSON.stringify(report)) as typeof report;
-    expect(parsed.cases.map((c) => c.name)).toHaveLength(11);
+    expect(parsed.cases.map((c) => c.name)).toHaveLength(13);
     for (const c of parsed.cases) {
       expect(c.cycles, c.name).toBeGreaterThan(0);
       expect(Number.isFinite(c.cyclesPerSec), c.name).toBe(true);
@@ -24,7 +24,7 @@ describe('benchmark suite (smoke)', () => {
     for (const t of parsed.targets) {
       expect(Number.isFinite(t.ratio) && t.ratio > 0, t.name).toBe(true);
     }
-    expect(parsed.targets.filter((t) => t.name.includes('(paired windows)'))).toHaveLength(2);
+    expect(parsed.targets.filter((t) => t.name.includes('(paired windows)'))).toHaveLength(4);
     expect(formatReport(parsed)).toContain('targets (ratios measured in this run)');
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { type Lease, ProxyManager } from '@leasehold/client';
+import { type Lease, type ProxyFilters, ProxyManager } from '@leasehold/client';
 import { runInChildProcesses } from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import { Semaphore } from 'redis-semaphore';
@@ -45,16 +45,55 @@ const connectAll = (server: BenchServer): Redis[] =>
   Array.from({ length: CONNECTIONS }, () => connect(server));
 
 /** Documentation addresses; nothing is contacted. */
-export function proxyInputs(n: number, labelEvery = 10) {
+export function proxyInputs(n: number, labelEvery = 10, located = false) {
   return Array.from({ length: n }, (_, i) => ({
     url: `http://user${i}:pw${i}@10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8080`,
     labels: { country: i % labelEvery === 0 ? 'AR' : 'BR' },
     tags: ['residential'],
+    ...(located ? { location: benchLocation(i, labelEvery) } : {}),
   }));
 }
 
-export async function addInBatches(manager: ProxyManager, pool: string, n: number): Promise<void> {
-  const inputs = proxyInputs(n);
+const BUENOS_AIRES = { latitude: -34.6037, longitude: -58.3816 };
+const SAO_PAULO = { latitude: -23.5505, longitude: -46.6333 };
+
+/**
+ * One proxy in `every` (not the AR ones: i % every === every / 2) within ~20 km of Buenos
+ * Aires, the rest around São Paulo, so BENCH_FILTERS.geo matches 10 % like the label filter.
+ */
+function benchLocation(i: number, every: number) {
+  const centre = i % every === Math.floor(every / 2) ? BUENOS_AIRES : SAO_PAULO;
+  // Deterministic scatter over a ±0.15° square (two unrelated multiplicative hashes).
+  const north = ((i * 2654435761) % 4294967296) / 4294967296 - 0.5;
+  const east = ((i * 40503) % 65536) / 65536 - 0.5;
+  return { latitude: centre.latitude + north * 0.3, longitude: centre.longitude + east * 0.3 };
+}
+
+/**
+ * The filters of the filtered cases; each matches 10 % of the pool. `nested` is the issue's
+ * tree shape three levels deep (anyOf[1].allOf[0].noneOf[0]) under a label; `geo` is a 50 km
+ * radius served by the pool's geo index.
+ */
+export const BENCH_FILTERS = {
+  label: { country: 'AR' },
+  nested: {
+    country: 'AR',
+    anyOf: [
+      { tags: ['residential'] },
+      { allOf: [{ tags: ['datacenter'] }, { noneOf: [{ city: 'X' }] }] },
+    ],
+  },
+  geo: { near: { ...BUENOS_AIRES, radiusKm: 50 } },
+} satisfies Record<string, ProxyFilters>;
+export type BenchFilter = keyof typeof BENCH_FILTERS;
+
+export async function addInBatches(
+  manager: ProxyManager,
+  pool: string,
+  n: number,
+  located = false,
+): Promise<void> {
+  const inputs = proxyInputs(n, 10, located);
   for (let i = 0; i < inputs.length; i += 5000)
     await manager.addProxies(pool, inputs.slice(i, i + 5000));
 }
@@ -171,7 +210,8 @@ export async function semaphoreCase(
 export interface LeaseholdCaseOptions {
   name: string;
   poolSize: number;
-  filter?: boolean;
+  /** true = the label filter. */
+  filter?: boolean | BenchFilter;
   session?: boolean;
   /** Slots per proxy; undefined = no cap. */
   maxConcurrency?: number;
@@ -188,7 +228,8 @@ export async function setUpPool(
   const pool = 'bench';
   const manager = new ProxyManager({ redis: server.redis, prefix });
   await manager.upsertPool({ name: pool, selector: 'round-robin', maxSessions: 100_000 });
-  if (opts.maxConcurrency === undefined) await addInBatches(manager, pool, opts.poolSize);
+  // Located, for the geo case; the memory figures add proxies without a location.
+  if (opts.maxConcurrency === undefined) await addInBatches(manager, pool, opts.poolSize, true);
   else
     await manager.addProxies(
       pool,
@@ -220,7 +261,9 @@ export function leaseholdCycle(
     const t0 = performance.now();
     const lease: Lease | null = await manager.acquireProxy({
       pool,
-      ...(opts.filter ? { filters: { country: 'AR' } } : {}),
+      ...(opts.filter
+        ? { filters: BENCH_FILTERS[opts.filter === true ? 'label' : opts.filter] }
+        : {}),
       ...(opts.session ? { session: true as const } : {}),
       ...(opts.waitMs ? { waitMs: opts.waitMs } : {}),
     });

@@ -1,5 +1,6 @@
 /**
- * pnpm bench:profile [--proxies N] [--filter] [--session] [--contended] [--seconds S]: where
+ * pnpm bench:profile [--proxies N] [--filter [--filter-kind label|nested|geo]] [--session]
+ * [--contended] [--seconds S]: where
  * one Leasehold cycle's server time goes. Runs the cycle (uncontended, or with --contended as
  * the benchmark's contended case: one slot per proxy, waitMs, 2 ms hold) on a private
  * redis-server, then splits
@@ -11,6 +12,7 @@ import { ProxyManager } from '@leasehold/client';
 import { startRedisServer } from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import {
+  type BenchFilter,
   type BenchServer,
   CONNECTIONS,
   connect,
@@ -25,6 +27,7 @@ const { values } = parseArgs({
   options: {
     proxies: { type: 'string', default: '100' },
     filter: { type: 'boolean', default: false },
+    'filter-kind': { type: 'string', default: 'label' },
     session: { type: 'boolean', default: false },
     contended: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '3' },
@@ -38,7 +41,7 @@ try {
   const opts = {
     name: 'profile',
     poolSize: Number(values.proxies),
-    filter: values.filter ?? false,
+    filter: values.filter ? (values['filter-kind'] as BenchFilter) : false,
     session: values.session ?? false,
     ...(values.contended ? { maxConcurrency: 1, waitMs: 30_000, holdMs: 2 } : {}),
   };

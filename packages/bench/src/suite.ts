@@ -6,6 +6,7 @@ import {
   CONNECTIONS,
   connect,
   floorCase,
+  type LeaseholdCaseOptions,
   leaseholdCase,
   leaseholdCycle,
   leaseholdMultiProcessCase,
@@ -78,6 +79,20 @@ export async function runBenchmarks(options: SuiteOptions): Promise<BenchReport>
         filter: true,
       }),
     );
+    await run('leasehold nested filter', () =>
+      leaseholdCase(server, load, {
+        name: `leasehold, ${big} proxies, 10% nested filter`,
+        poolSize: big,
+        filter: 'nested',
+      }),
+    );
+    await run('leasehold geo filter', () =>
+      leaseholdCase(server, load, {
+        name: `leasehold, ${big} proxies, 10% geo filter`,
+        poolSize: big,
+        filter: 'geo',
+      }),
+    );
     await run('leasehold sessions', () =>
       leaseholdCase(server, load, {
         name: 'leasehold, 100 proxies, sessions',
@@ -140,6 +155,18 @@ export async function runBenchmarks(options: SuiteOptions): Promise<BenchReport>
         min: 0.7,
       },
       {
+        name: 'nested filter vs unfiltered (paired windows)',
+        ratio: paired.nestedVsUnfiltered,
+        goal: '≥ 0.7×',
+        min: 0.7,
+      },
+      {
+        name: 'geo filter vs unfiltered (paired windows)',
+        ratio: paired.geoVsUnfiltered,
+        goal: '≥ 0.7×',
+        min: 0.7,
+      },
+      {
         name: 'contended throughput vs redis-semaphore',
         ratio: ratio(lhContended.cyclesPerSec, semContended.cyclesPerSec),
         goal: '≥ 1×',
@@ -191,7 +218,8 @@ export async function runBenchmarks(options: SuiteOptions): Promise<BenchReport>
 /**
  * The pool-size and filter targets compare Leasehold with itself, so they are measured in
  * alternating short windows on pools set up once (100 proxies, `big` proxies, the same big
- * pool with a 10 % filter), and each target is the median of the rounds' ratios: a slow
+ * pool with the 10 % label, nested and geo filters), and each target is the median of the
+ * rounds' ratios: a slow
  * spell of this shared VM then hits both sides of a ratio alike instead of one table row.
  */
 async function pairedRatios(
@@ -199,12 +227,17 @@ async function pairedRatios(
   big: number,
   rounds: number,
   windowMs: number,
-): Promise<{ bigVsSmall: number; filteredVsUnfiltered: number }> {
+): Promise<{
+  bigVsSmall: number;
+  filteredVsUnfiltered: number;
+  nestedVsUnfiltered: number;
+  geoVsUnfiltered: number;
+}> {
   const small = await setUpPool(server, { name: 'paired small', poolSize: 100 });
   const large = await setUpPool(server, { name: 'paired big', poolSize: big });
   const client = connect(server);
   const load = { callers: 50, warmupMs: Math.min(300, windowMs), windowMs };
-  const rate = async (prefix: string, pool: string, filter: boolean) => {
+  const rate = async (prefix: string, pool: string, filter: LeaseholdCaseOptions['filter']) => {
     const manager = new ProxyManager({ redis: client, prefix, connections: CONNECTIONS });
     const cycle = leaseholdCycle(manager, pool, { name: 'paired', poolSize: 0, filter });
     const result = await runLoad('paired', cycle, load, server);
@@ -213,18 +246,29 @@ async function pairedRatios(
   };
   const bigVsSmall: number[] = [];
   const filteredVsUnfiltered: number[] = [];
+  const nestedVsUnfiltered: number[] = [];
+  const geoVsUnfiltered: number[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
       const smallRate = await rate(small.prefix, small.pool, false);
       const bigRate = await rate(large.prefix, large.pool, false);
       const filteredRate = await rate(large.prefix, large.pool, true);
+      const nestedRate = await rate(large.prefix, large.pool, 'nested');
+      const geoRate = await rate(large.prefix, large.pool, 'geo');
       bigVsSmall.push(bigRate / smallRate);
       filteredVsUnfiltered.push(filteredRate / bigRate);
+      nestedVsUnfiltered.push(nestedRate / bigRate);
+      geoVsUnfiltered.push(geoRate / bigRate);
     }
   } finally {
     await client.quit();
   }
-  return { bigVsSmall: median(bigVsSmall), filteredVsUnfiltered: median(filteredVsUnfiltered) };
+  return {
+    bigVsSmall: median(bigVsSmall),
+    filteredVsUnfiltered: median(filteredVsUnfiltered),
+    nestedVsUnfiltered: median(nestedVsUnfiltered),
+    geoVsUnfiltered: median(geoVsUnfiltered),
+  };
 }
 
 function median(values: number[]): number {

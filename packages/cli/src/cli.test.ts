@@ -74,6 +74,44 @@ describeEachTarget(
       ]);
     });
 
+    it('imports any label name and a location; proxy show prints both', async () => {
+      const prefix = ctx.uniquePrefix();
+      await cli(prefix, ['pool', 'create', 'geo']);
+      const imported = await cli(
+        prefix,
+        [
+          'import',
+          'geo',
+          '--label',
+          'provider=acme',
+          '--label',
+          'tier=gold:1',
+          '--location',
+          '-34.6037,-58.3816',
+        ],
+        { PROXY_LIST: 'http://10.0.0.7:80' },
+      );
+      expect(imported).toMatchObject({ code: 0 });
+      const [proxy] = JSON.parse((await cli(prefix, ['proxies', 'geo', '--json'])).stdout) as {
+        id: string;
+      }[];
+      const shown = await cli(prefix, ['proxy', 'show', 'geo', proxy?.id as string]);
+      expect(shown.stdout).toMatch(/labels\s+provider=acme,tier=gold:1/);
+      expect(shown.stdout).toMatch(/location\s+-34\.6037,-58\.3816/);
+      const json = JSON.parse(
+        (await cli(prefix, ['proxy', 'show', 'geo', proxy?.id as string, '--json'])).stdout,
+      );
+      expect(json.state).toMatchObject({
+        labels: { provider: 'acme', tier: 'gold:1' },
+        location: { latitude: -34.6037, longitude: -58.3816 },
+      });
+      const bad = await cli(prefix, ['import', 'geo', '--location', '91,0'], {
+        PROXY_LIST: 'http://10.0.0.8:80',
+      });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('location.latitude');
+    });
+
     it('rejects a list with a bad line, naming it, and imports nothing', async () => {
       const prefix = ctx.uniquePrefix();
       await cli(prefix, ['pool', 'create', 'p']);

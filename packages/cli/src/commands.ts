@@ -5,7 +5,7 @@ import {
   type ProxyManager,
   ValidationError,
 } from '@leasehold/client';
-import { LABEL_NAMES, type LabelName } from '@leasehold/core';
+import { isLabelName, type ProxyLabels, type ProxyLocation } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
 import { printFields, printJson, printTable } from './output.js';
 import { parseProxyList, toProxyInputs } from './proxyList.js';
@@ -177,9 +177,7 @@ export async function listProxies(ctx: CommandContext): Promise<void> {
       circuit: health.get(p.id)?.circuit,
       leases: `${p.activeLeases}/${p.maxConcurrency ?? '∞'}`,
       score: health.get(p.id)?.score.toFixed(2),
-      labels: Object.entries(p.labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(','),
+      labels: labelText(p.labels),
       tags: p.tags.join(','),
     })),
     ['id', 'url', 'status', 'circuit', 'leases', 'score', 'labels', 'tags'],
@@ -219,22 +217,37 @@ function proxyLines(ctx: CommandContext, urls?: string[]): ReturnType<typeof par
   ]);
 }
 
-function labelsFlag(ctx: CommandContext): Partial<Record<LabelName, string>> {
-  const labels: Partial<Record<LabelName, string>> = {};
+function labelsFlag(ctx: CommandContext): ProxyLabels {
+  const labels: ProxyLabels = {};
   for (const pair of (ctx.flags.label as string[] | undefined) ?? []) {
     const [key, ...rest] = pair.split('=');
-    if (!(LABEL_NAMES as readonly string[]).includes(key as string) || rest.length === 0) {
+    if (!isLabelName(key as string) || rest.length === 0) {
       throw new ValidationError([
         {
           field: '--label',
-          message: `expects name=value with name one of ${LABEL_NAMES.join(', ')}`,
+          message: 'expects name=value with a name like provider or tier ([a-z][a-z0-9_]*)',
         },
       ]);
     }
-    labels[key as LabelName] = rest.join('=');
+    labels[key as string] = rest.join('=');
   }
   return labels;
 }
+
+/** `--location <lat,lon>`: where every imported proxy exits (ranges are checked by the client). */
+function locationFlag(ctx: CommandContext): { location?: ProxyLocation } {
+  const flag = ctx.flags.location;
+  if (typeof flag !== 'string') return {};
+  const parts = flag.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+  if (parts.length !== 2 || parts.some((n) => !Number.isFinite(n)))
+    throw new ValidationError([{ field: '--location', message: 'expects latitude,longitude' }]);
+  return { location: { latitude: parts[0] as number, longitude: parts[1] as number } };
+}
+
+const labelText = (labels: ProxyLabels) =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 
 const IMPORT_BATCH = 5000;
 
@@ -248,6 +261,7 @@ export async function importProxies(ctx: CommandContext, urls?: string[]): Promi
   const maxConcurrency = numberFlag(ctx, 'max-concurrency');
   const inputs = toProxyInputs(lines, {
     labels: labelsFlag(ctx),
+    ...locationFlag(ctx),
     tags: (ctx.flags.tag as string[] | undefined) ?? [],
     ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
   });
@@ -291,7 +305,14 @@ export async function proxyHealth(ctx: CommandContext): Promise<void> {
     ctx.manager.getProxyHealth(pool, id),
   ]);
   if (json(ctx)) return printJson({ state, health });
-  printFields({ ...state, ...health });
+  const { labels, tags, location, ...rest } = state;
+  printFields({
+    ...rest,
+    ...health,
+    labels: labelText(labels),
+    tags: tags.join(','),
+    location: location ? `${location.latitude},${location.longitude}` : undefined,
+  });
 }
 
 export async function removeProxy(ctx: CommandContext): Promise<void> {

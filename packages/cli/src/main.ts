@@ -134,7 +134,8 @@ function importOptions(cmd: Command): Command {
   return cmd
     .option('--file <path>', 'one proxy per line (URL or host:port:user:pass)')
     .option('--max-concurrency <n>', 'leases per proxy at once')
-    .option('--label <name=value>', 'a label on every proxy (repeatable)', collect)
+    .option('--label <name=value>', 'a label on every proxy (repeatable; any name)', collect)
+    .option('--location <lat,lon>', 'where every proxy exits, for near filters')
     .option('--tag <tag>', 'a tag on every proxy (repeatable)', collect)
     .option('--json', 'print JSON');
 }

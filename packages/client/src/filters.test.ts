@@ -24,23 +24,57 @@ describe('compileFilters', () => {
       'label:city',
       'label:isp',
     ]);
+    // allOf folds into the root; anyOf is one group of nodes; noneOf lists nodes.
     expect(compiled.all).toEqual([
       [1, 'AR'],
       [2, '1'],
       [3, 'oxylabs'],
     ]);
     expect(compiled.any).toEqual([
-      [[4, 'Rosario']],
       [
-        [1, 'AR'],
-        [4, 'Cordoba'],
+        { all: [[4, 'Rosario']] },
+        {
+          all: [
+            [1, 'AR'],
+            [4, 'Cordoba'],
+          ],
+        },
       ],
     ]);
-    expect(compiled.none).toEqual([[[5, 'bad']]]);
+    expect(compiled.none).toEqual([{ all: [[5, 'bad']] }]);
     expect(compiled.drive).toEqual(['label:country:AR', 'tag:residential', 'label:source:oxylabs']);
     // Exclusions travel after the cacheable JSON, outside it.
     expect(compiled.exclude).toBeUndefined();
     expect(excluded).toBe('0123456789abcdef,fedcba9876543210');
+  });
+
+  it('compiles any label name, nested trees and near (radius in metres)', () => {
+    const compiled = JSON.parse(
+      compileFilters({
+        provider: 'acme',
+        near: { latitude: -34.6, longitude: -58.4, radiusKm: 25 },
+        anyOf: [{ tier: 'gold' }, { allOf: [{ tier: 'silver' }, { noneOf: [{ asn: '7' }] }] }],
+      }),
+    );
+    expect(compiled.fields).toEqual([
+      'label:provider',
+      'latitude',
+      'longitude',
+      'label:tier',
+      'label:asn',
+    ]);
+    expect(compiled.near).toEqual([[2, 3, -34.6, -58.4, 25_000]]);
+    expect(compiled.geo).toEqual([-34.6, -58.4, 25]);
+    expect(compiled.drive).toEqual(['label:provider:acme']);
+    expect(compiled.any).toEqual([
+      [{ all: [[4, 'gold']] }, { all: [[4, 'silver']], none: [{ all: [[5, '7']] }] }],
+    ]);
+    // A near below the root is checked per candidate, not searched in the geo index.
+    const nested = JSON.parse(
+      compileFilters({ anyOf: [{ near: { latitude: 1, longitude: 2, radiusKm: 3 } }] }),
+    );
+    expect(nested.geo).toBeUndefined();
+    expect(nested.any).toEqual([[{ all: [], near: [[1, 2, 1, 2, 3000]] }]]);
   });
 
   it('sends exclusions alone without a filter JSON', () => {

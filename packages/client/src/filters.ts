@@ -1,67 +1,91 @@
 import {
+  FILTER_WORDS,
   type FilterClause,
-  LABEL_NAMES,
   labelSetSuffix,
+  type NearFilter,
   type ProxyFilters,
   tagSetSuffix,
 } from '@leasehold/core';
 
 /**
  * Compiles validated filters into the compact form lua/includes/pickProxy.lua evaluates:
- * the hash fields to read once per candidate, conditions as (field index, value) pairs, and
- * the label/tag sets that contain every match (used to drive the search when small).
+ * the hash fields to read once per candidate, and a tree of nodes over them. A node holds
+ * when all its conditions (field index, value) hold, every `near` holds, each of its `any`
+ * groups has a node that holds, and none of its `none` nodes holds. `allOf` clauses fold into
+ * their parent (a conjunction of conjunctions), so only `anyOf` and `noneOf` nest.
+ * The root also lists the label/tag sets that contain every match (`drive`, used to drive the
+ * search when small) and the root's own `near` (`geo`, searched in the pool's geo index).
  * `exclude` is not part of that JSON: the script caches decoded filters by their JSON, and
  * exclusion lists differ from call to call. They follow it after a newline (which
  * JSON.stringify never emits), as comma-separated proxy ids, in the one filter argument.
  */
 
 type Condition = [fieldIndex: number, value: string];
+/** Field indexes of latitude and longitude, the centre, and the radius in metres. */
+type Near = [latitudeField: number, longitudeField: number, lat: number, lon: number, m: number];
 
-interface CompiledFilter {
-  fields: string[];
+interface Node {
   all: Condition[];
-  any: Condition[][];
-  none: Condition[][];
-  drive: string[];
+  near?: Near[];
+  any?: Node[][];
+  none?: Node[];
 }
+
+interface CompiledFilter extends Node {
+  fields: string[];
+  drive: string[];
+  geo?: [latitude: number, longitude: number, radiusKm: number];
+}
+
+const NOT_LABELS = new Set<string>(FILTER_WORDS);
 
 export function compileFilters(filters: ProxyFilters | undefined): string {
   if (filters === undefined) return '';
   const fields: string[] = [];
-  const drive = new Set<string>();
-
-  const condition = (field: string, value: string): Condition => {
-    let index = fields.indexOf(field);
-    if (index === -1) index = fields.push(field) - 1;
-    return [index + 1, value];
+  const field = (name: string): number => {
+    let index = fields.indexOf(name);
+    if (index === -1) index = fields.push(name) - 1;
+    return index + 1;
   };
 
-  const clause = (c: FilterClause, collectDrive: boolean): Condition[] => {
-    const conditions: Condition[] = [];
-    for (const name of LABEL_NAMES) {
-      const value = c[name];
-      if (value === undefined) continue;
-      conditions.push(condition(`label:${name}`, String(value)));
-      if (collectDrive) drive.add(labelSetSuffix(name, String(value)));
+  // Fold `clause` into `node`; `root` marks the conjunctive positions whose sets drive the search.
+  const fold = (node: Node, clause: FilterClause, root: CompiledFilter | undefined) => {
+    for (const [name, value] of Object.entries(clause)) {
+      if (NOT_LABELS.has(name) || value === undefined) continue;
+      node.all.push([field(`label:${name}`), String(value)]);
+      root?.drive.push(labelSetSuffix(name, String(value)));
     }
-    for (const tag of c.tags ?? []) {
-      conditions.push(condition(`tag:${tag}`, '1'));
-      if (collectDrive) drive.add(tagSetSuffix(tag));
+    for (const tag of clause.tags ?? []) {
+      node.all.push([field(`tag:${tag}`), '1']);
+      root?.drive.push(tagSetSuffix(tag));
     }
-    return conditions;
+    if (clause.near) {
+      node.near = [...(node.near ?? []), nearCondition(clause.near)];
+      if (root && (root.geo === undefined || clause.near.radiusKm < root.geo[2]))
+        root.geo = [clause.near.latitude, clause.near.longitude, clause.near.radiusKm];
+    }
+    for (const child of clause.allOf ?? []) fold(node, child, root);
+    if (clause.anyOf?.length) node.any = [...(node.any ?? []), clause.anyOf.map(compileNode)];
+    if (clause.noneOf?.length)
+      node.none = [...(node.none ?? []), ...clause.noneOf.map(compileNode)];
   };
+  const compileNode = (clause: FilterClause): Node => {
+    const node: Node = { all: [] };
+    fold(node, clause, undefined);
+    return node;
+  };
+  const nearCondition = (near: NearFilter): Near => [
+    field('latitude'),
+    field('longitude'),
+    near.latitude,
+    near.longitude,
+    near.radiusKm * 1000,
+  ];
 
-  const compiled: CompiledFilter = {
-    fields,
-    all: [clause(filters, true), ...(filters.allOf ?? []).map((c) => clause(c, true))].flat(),
-    any: (filters.anyOf ?? []).map((c) => clause(c, false)),
-    none: (filters.noneOf ?? []).map((c) => clause(c, false)),
-    drive: [...drive],
-  };
+  const compiled: CompiledFilter = { fields, all: [], drive: [] };
+  fold(compiled, filters, compiled);
+  compiled.drive = [...new Set(compiled.drive)];
   const exclude = filters.exclude ?? [];
-  const cacheable =
-    compiled.all.length === 0 && compiled.any.length === 0 && compiled.none.length === 0
-      ? ''
-      : JSON.stringify(compiled);
+  const cacheable = fields.length === 0 ? '' : JSON.stringify(compiled);
   return exclude.length === 0 ? cacheable : `${cacheable}\n${exclude.join(',')}`;
 }

@@ -5,9 +5,9 @@ import {
   type GatewayTemplate,
   gatewayTemplateOf,
   LABEL_NAMES,
-  type LabelName,
   type ParsedProxyUrl,
   type ProxyLabels,
+  type ProxyLocation,
   parseProxyUrl,
   redactProxyUrl,
 } from '@leasehold/core';
@@ -52,13 +52,17 @@ function labelsAndTags(hash: Record<string, string>): { labels: ProxyLabels; tag
   const tags: string[] = [];
   for (const [field, value] of Object.entries(hash)) {
     if (field.startsWith('label:')) {
-      const name = field.slice(6) as LabelName;
-      if ((LABEL_NAMES as readonly string[]).includes(name)) labels[name] = value;
+      labels[field.slice(6)] = value;
     } else if (field.startsWith('tag:')) {
       tags.push(field.slice(4));
     }
   }
   return { labels, tags: tags.sort() };
+}
+
+function locationOf(hash: Record<string, string>): { location?: ProxyLocation } {
+  if (hash.latitude === undefined || hash.longitude === undefined) return {};
+  return { location: { latitude: Number(hash.latitude), longitude: Number(hash.longitude) } };
 }
 
 /**
@@ -77,7 +81,8 @@ function urlParts(url: string | ParsedProxyUrl, includeCredentials: boolean) {
 }
 
 /**
- * `values` = the leasedProxy HMGET of lua/acquireLease-13.lua: url, tags, then LABEL_NAMES.
+ * `values` = the leasedProxy HMGET of lua/acquireLease-13.lua: url, tags, LABEL_NAMES, then
+ * `moreLabels` (JSON of the other labels; absent on proxies stored before any name was allowed).
  * A gateway URL's `{session}` is filled with the token of `gatewayKey` (the session id, or the
  * lease id for a lease without session), so the template itself is never handed out.
  */
@@ -89,6 +94,8 @@ function leasedProxyFromReply(values: (string | null)[], gatewayKey: string): Le
     const value = values[2 + i];
     if (value !== null && value !== undefined) labels[name] = value;
   });
+  const moreLabels = values[2 + LABEL_NAMES.length];
+  if (moreLabels) Object.assign(labels, JSON.parse(moreLabels) as ProxyLabels);
   const parsed = parseProxyUrl(stored);
   // A normalised URL has its braces percent-encoded: no `%7B`, no placeholder to fill.
   const gateway = stored.includes('%7B') ? fillGatewayUrl(parsed, gatewayKey) : undefined;
@@ -147,6 +154,7 @@ export function proxyRecordFromHash(
     ...urlParts(url, includeCredentials),
     ...gatewayOf(url),
     ...labelsAndTags(hash),
+    ...locationOf(hash),
     maxConcurrency: cap > 0 ? cap : undefined,
     status: hash.status === 'disabled' ? 'disabled' : 'active',
     activeLeases: Number(hash.activeLeases ?? 0),
@@ -170,6 +178,8 @@ export function proxyStateFromHash(hash: Record<string, string>, now: number): P
     opens: num(hash.opens),
     activeLeases: num(hash.activeLeases),
     maxConcurrency: cap > 0 ? cap : undefined,
+    ...labelsAndTags(hash),
+    ...locationOf(hash),
     rateLimitedUntil: restUntil !== null && restUntil > now ? restUntil : null,
     reuseDelayUntil: delayUntil !== null && delayUntil > now ? delayUntil : null,
     cooldownUntil: hash.circuit === 'open' ? timeOrNull(hash.cooldownUntil) : null,

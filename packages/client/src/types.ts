@@ -4,6 +4,7 @@ import type {
   Outcome,
   ProxyFilters,
   ProxyLabels,
+  ProxyLocation,
   ProxyProtocol,
   SelectorStrategy,
 } from '@leasehold/core';
@@ -32,6 +33,8 @@ export interface ProxyRecord extends LeasedProxy {
   pool: string;
   /** A gateway proxy: where its URL has `{session}` and the token length (see README). */
   gateway?: GatewayTemplate;
+  /** Where the proxy exits, when given: what `near` filters test. */
+  location?: ProxyLocation;
   /** undefined = no cap. */
   maxConcurrency: number | undefined;
   status: 'active' | 'disabled';
@@ -86,6 +89,9 @@ export interface ProxyState {
   opens: number;
   activeLeases: number;
   maxConcurrency: number | undefined;
+  labels: ProxyLabels;
+  tags: string[];
+  location?: ProxyLocation;
   /** Server epoch ms until which a rate limit rests the proxy, or null. */
   rateLimitedUntil: number | null;
   /** Server epoch ms until which the pool's reuseDelaySeconds holds the proxy back, or null. */

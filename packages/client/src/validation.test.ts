@@ -40,7 +40,8 @@ describeEachTarget('ProxyManager input validation', (ctx) => {
       [{ url: 'http://10.0.0.1:80', maxConcurrency: 0 }, /^proxies\[3\]\.maxConcurrency$/],
       [{ url: 'http://10.0.0.1:80', maxConcurrency: -1 }, /^proxies\[3\]\.maxConcurrency$/],
       [{ url: 'http://10.0.0.1:80', maxConcurrency: 1.5 }, /^proxies\[3\]\.maxConcurrency$/],
-      [{ url: 'http://10.0.0.1:80', labels: { planet: 'mars' } }, /^proxies\[3\]\.labels$/],
+      // Any label name is fine (planet: 'mars' too); one that is not a name is not.
+      [{ url: 'http://10.0.0.1:80', labels: { Planet: 'mars' } }, /^proxies\[3\]\.labels\.Planet$/],
       [{ url: 'http://10.0.0.1:80', tags: ['has space'] }, /^proxies\[3\]\.tags\[0\]$/],
       [{ url: 'http://10.0.0.1:80', color: 'red' }, /^proxies\[3\]$/],
     ];
@@ -78,7 +79,7 @@ describeEachTarget('ProxyManager input validation', (ctx) => {
       [{ pool, durationSeconds: Number.NaN }, 'options.durationSeconds'],
       [{ pool, selector: 'fastest' }, 'options.selector'],
       [{ pool, consumer: '' }, 'options.consumer'],
-      [{ pool, filters: { planet: 'mars' } }, 'options.filters'],
+      [{ pool, filters: { Planet: 'mars' } }, 'options.filters.Planet'],
       [{ pool, filters: { anyOf: [] } }, 'options.filters.anyOf'],
       [{ pool, filters: { noneOf: [{}] } }, 'options.filters.noneOf[0]'],
       [{ pool, filters: { exclude: ['not-an-id'] } }, 'options.filters.exclude[0]'],

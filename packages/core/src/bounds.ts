@@ -25,6 +25,14 @@ export const LIMITS = {
   maxTags: 64,
   /** Clauses in one `allOf` / `anyOf` / `noneOf`. */
   maxClauses: 32,
+  /** Labels on a proxy or in one filter clause. */
+  maxLabels: 32,
+  /** Nesting of filter clauses: `anyOf[0].allOf[0].noneOf[0].anyOf[0]` is 4 levels. */
+  maxFilterDepth: 4,
+  /** Clauses in one whole filter tree, every level counted. */
+  maxFilterClauses: 64,
+  /** `near.radiusKm`: half the Earth's circumference. */
+  maxRadiusKm: 20_000,
 } as const;
 
 // Node 20 has String.prototype.isWellFormed; the ES2023 lib typings do not know it yet.

@@ -20,7 +20,9 @@
  *   <prefix>:{<pool>}:proxy:<id>            hash   one proxy: url, labels, state, health counters
  *   <prefix>:{<pool>}:session:<id>          hash   one session: proxy, status, data, usage (has a TTL)
  *   <prefix>:{<pool>}:proxySessions:<id>    set    live sessions bound to a proxy
- *   <prefix>:{<pool>}:label:<name>:<value>  set    proxy ids carrying that label value
+ *   <prefix>:{<pool>}:label:<name>:<value>  set    proxy ids carrying that label value (a name
+ *                                                  never has ':', so no two pairs share a key)
+ *   <prefix>:{<pool>}:locations             geo    proxies with a location (GEOSEARCH for `near`)
  *   <prefix>:{<pool>}:tag:<tag>             set    proxy ids carrying that tag
  *   <prefix>:{<pool>}:scope:<scope>:rest    zset   proxies resting for that scope, by end (TTL)
  *   <prefix>:{<pool>}:scope:<scope>:load    hash   live leases per proxy under that scope (TTL)
@@ -122,6 +124,11 @@ export class KeySchema {
 
   tag(pool: string, tag: string): string {
     return `${this.poolPrefix(pool)}${tagSetSuffix(tag)}`;
+  }
+
+  /** The pool's geo index of proxy locations (derived from the prefix in Lua, like label sets). */
+  locations(pool: string): string {
+    return `${this.poolPrefix(pool)}locations`;
   }
 }
 

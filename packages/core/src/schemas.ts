@@ -22,9 +22,40 @@ export const SELECTOR_STRATEGIES = Object.values(SelectorStrategy) as [
   ...SelectorStrategy[],
 ];
 
-/** Label names a proxy may carry and a filter may test. */
+/**
+ * The common label names. Any name matching LABEL_NAME_PATTERN works (except the filter
+ * words); these six are read without a lookup when a lease is built.
+ */
 export const LABEL_NAMES = ['country', 'city', 'region', 'source', 'isp', 'asn'] as const;
 export type LabelName = (typeof LABEL_NAMES)[number];
+
+/** A label name: no ':' ever, which keeps `label:<name>:<value>` keys unambiguous. */
+export const LABEL_NAME_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** Keys of a filter that are not label names. */
+export const FILTER_WORDS = ['tags', 'allOf', 'anyOf', 'noneOf', 'exclude', 'near'] as const;
+
+const labelNameMessage = 'must match ^[a-z][a-z0-9_]{0,31}$ and not be a filter word';
+
+/** True when `name` can be a label's name. */
+export function isLabelName(name: string): boolean {
+  return LABEL_NAME_PATTERN.test(name) && !(FILTER_WORDS as readonly string[]).includes(name);
+}
+
+/** Redis GEO's ranges (EPSG:3857 stops short of the poles). */
+export const GEO_BOUNDS = { maxLatitude: 85.05112878, maxLongitude: 180 } as const;
+const latitude = z.number().finite().min(-GEO_BOUNDS.maxLatitude).max(GEO_BOUNDS.maxLatitude);
+const longitude = z.number().finite().min(-GEO_BOUNDS.maxLongitude).max(GEO_BOUNDS.maxLongitude);
+
+/** Where a proxy exits, for `near` filters. */
+export const ProxyLocationSchema = z.object({ latitude, longitude }).strict();
+export type ProxyLocation = z.output<typeof ProxyLocationSchema>;
+
+/** Proxies whose location lies within `radiusKm` (great-circle, as Redis GEO measures it). */
+export const NearFilterSchema = z
+  .object({ latitude, longitude, radiusKm: z.number().finite().gt(0).max(LIMITS.maxRadiusKm) })
+  .strict();
+export type NearFilter = z.output<typeof NearFilterSchema>;
 
 const poolName = z
   .string()
@@ -40,10 +71,6 @@ const labelValue = z.union([z.string(), z.number().transform(String)]).pipe(
 const tag = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -');
-
-const labelsShape = Object.fromEntries(
-  LABEL_NAMES.map((n) => [n, labelValue.optional()]),
-) as Record<LabelName, z.ZodOptional<typeof labelValue>>;
 
 /**
  * Active health checks (seed 002's health monitor, pharox's HealthChecker): the worker sends
@@ -138,8 +165,13 @@ export const PoolSettingsSchema = z
 export type PoolSettingsInput = z.input<typeof PoolSettingsSchema>;
 export type PoolSettings = z.output<typeof PoolSettingsSchema>;
 
-export const ProxyLabelsSchema = z.object(labelsShape).strict();
-export type ProxyLabels = Partial<Record<LabelName, string>>;
+export const ProxyLabelsSchema = z
+  .record(z.string().refine(isLabelName, labelNameMessage), labelValue)
+  .refine((labels) => Object.keys(labels).length <= LIMITS.maxLabels, {
+    message: `must have at most ${LIMITS.maxLabels} labels`,
+  });
+/** Label name -> value; `country`, `city`, `region`, `source`, `isp`, `asn` are common ones. */
+export type ProxyLabels = Record<string, string>;
 
 export const ProxyInputSchema = z
   .object({
@@ -147,40 +179,120 @@ export const ProxyInputSchema = z
     maxConcurrency: boundedCount(1).optional(),
     labels: ProxyLabelsSchema.default({}),
     tags: z.array(tag).max(LIMITS.maxTags).default([]),
+    location: ProxyLocationSchema.optional(),
   })
   .strict();
 export type ProxyInput = z.input<typeof ProxyInputSchema>;
 
 const filterTags = z.array(tag).max(LIMITS.maxTags).optional();
 
-/** One clause: label equalities and tags that must all hold. Clauses do not nest (depth 1). */
-export const FilterClauseSchema = z
-  .object({ ...labelsShape, tags: filterTags })
-  .strict()
-  .refine(
-    (c) => Object.values(c).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0)),
-    {
-      message: 'a clause needs at least one label or tag',
-    },
-  );
-export type FilterClause = z.input<typeof FilterClauseSchema>;
+/**
+ * A filter clause: label equalities by name, `tags` (all present), `near`, and nested
+ * `allOf` / `anyOf` / `noneOf` clauses (pharox's trees), to LIMITS.maxFilterDepth levels.
+ */
+export interface FilterClause {
+  tags?: string[];
+  allOf?: FilterClause[];
+  anyOf?: FilterClause[];
+  noneOf?: FilterClause[];
+  near?: NearFilter;
+  [label: string]: string | number | string[] | FilterClause[] | NearFilter | undefined;
+}
 
-const clauses = z.array(FilterClauseSchema).max(LIMITS.maxClauses);
+const clauseList = () =>
+  z.array(z.lazy((): z.ZodType<FilterClause> => FilterClauseSchema)).max(LIMITS.maxClauses);
 
-export const ProxyFiltersSchema = z
-  .object({
-    ...labelsShape,
-    tags: filterTags,
-    allOf: clauses.optional(),
-    anyOf: clauses.min(1, 'must have at least one clause').optional(),
-    noneOf: clauses.optional(),
-    exclude: z
-      .array(z.string().regex(/^[0-9a-f]{16}$/, 'must be proxy ids'))
-      .max(LIMITS.maxExclude)
-      .optional(),
-  })
-  .strict();
-export type ProxyFilters = z.input<typeof ProxyFiltersSchema>;
+const clauseShape = {
+  tags: filterTags,
+  allOf: clauseList().optional(),
+  anyOf: clauseList().min(1, 'must have at least one clause').optional(),
+  noneOf: clauseList().optional(),
+  near: NearFilterSchema.optional(),
+};
+
+/** Every key that is not a filter word is a label: its name and value are checked here. */
+function checkLabels(clause: Record<string, unknown>, ctx: z.RefinementCtx, topLevel: boolean) {
+  let labels = 0;
+  for (const [key, value] of Object.entries(clause)) {
+    if (Object.hasOwn(clauseShape, key) || (topLevel && key === 'exclude')) continue;
+    if (!isLabelName(key)) {
+      const message =
+        key === 'exclude' ? 'is only allowed at the top level of filters' : labelNameMessage;
+      ctx.addIssue({ code: 'custom', path: [key], message });
+      continue;
+    }
+    labels += 1;
+    const parsed = labelValue.safeParse(value);
+    for (const issue of parsed.error?.issues ?? [])
+      ctx.addIssue({ code: 'custom', path: [key, ...issue.path], message: issue.message });
+  }
+  if (labels > LIMITS.maxLabels)
+    ctx.addIssue({ code: 'custom', path: [], message: `at most ${LIMITS.maxLabels} labels` });
+}
+
+const hasCondition = (clause: Record<string, unknown>) =>
+  Object.values(clause).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
+
+export const FilterClauseSchema: z.ZodType<FilterClause> = z
+  .object(clauseShape)
+  .catchall(z.unknown())
+  .superRefine((clause, ctx) => {
+    checkLabels(clause, ctx, false);
+    if (!hasCondition(clause))
+      ctx.addIssue({ code: 'custom', path: [], message: 'a clause needs at least one condition' });
+  }) as z.ZodType<FilterClause>;
+
+/**
+ * Depth and size of a filter tree, checked before the tree is parsed (so a deep input never
+ * recurses far): the issue names the first clause past a bound, e.g.
+ * `anyOf[1].allOf[0].noneOf[0].anyOf[0].allOf[0]`.
+ */
+function checkTreeBounds(input: unknown, ctx: z.RefinementCtx): void {
+  let clauses = 0;
+  const walk = (node: unknown, depth: number, path: (string | number)[]): boolean => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return true;
+    for (const word of ['allOf', 'anyOf', 'noneOf'] as const) {
+      const list = (node as Record<string, unknown>)[word];
+      if (!Array.isArray(list)) continue;
+      for (let i = 0; i < list.length; i++) {
+        const at = [...path, word, i];
+        if (depth + 1 > LIMITS.maxFilterDepth) {
+          const message = `nests deeper than ${LIMITS.maxFilterDepth} levels`;
+          ctx.addIssue({ code: 'custom', path: at, message });
+          return false;
+        }
+        clauses += 1;
+        if (clauses > LIMITS.maxFilterClauses) {
+          const message = `the filter has more than ${LIMITS.maxFilterClauses} clauses`;
+          ctx.addIssue({ code: 'custom', path: at, message });
+          return false;
+        }
+        if (!walk(list[i], depth + 1, at)) return false;
+      }
+    }
+    return true;
+  };
+  walk(input, 0, []);
+}
+
+/** A whole filter: a clause (which may be empty) plus `exclude`, a list of proxy ids. */
+export type ProxyFilters = FilterClause & { exclude?: string[] };
+
+export const ProxyFiltersSchema: z.ZodType<ProxyFilters> = z
+  .unknown()
+  .superRefine(checkTreeBounds)
+  .pipe(
+    z
+      .object({
+        ...clauseShape,
+        exclude: z
+          .array(z.string().regex(/^[0-9a-f]{16}$/, 'must be proxy ids'))
+          .max(LIMITS.maxExclude)
+          .optional(),
+      })
+      .catchall(z.unknown())
+      .superRefine((filters, ctx) => checkLabels(filters, ctx, true)),
+  ) as z.ZodType<ProxyFilters>;
 
 export const consumerSchema = wellFormedString()
   .min(1)

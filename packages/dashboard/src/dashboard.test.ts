@@ -67,6 +67,25 @@ describeEachTarget('dashboard over HTTP', (ctx) => {
     });
   });
 
+  it('shows any label name and the location of a proxy in its row', async () => {
+    const { prefix, manager, pool } = await seedPool(ctx, 'geo', 0);
+    const [record] = await manager.addProxies(pool, [
+      {
+        url: 'http://10.9.9.1:8080',
+        labels: { provider: 'acme', tier: 'gold' },
+        location: { latitude: -34.6037, longitude: -58.3816 },
+      },
+    ]);
+    const { url } = await start({ prefix });
+    const page = await (await fetch(`${url}/pools/${pool}`)).text();
+    const row = page.slice(page.indexOf(`data-proxy="${record?.id}"`));
+    expect(row).toContain('provider=acme');
+    expect(row).toContain('tier=gold');
+    expect(row).toContain('at -34.6037,-58.3816');
+    const api = JSON.parse(await (await fetch(`${url}/api/pools/${pool}/proxies`)).text());
+    expect(JSON.stringify(api)).toContain('"location":{"latitude":-34.6037,"longitude":-58.3816}');
+  });
+
   it('shows a gateway proxy redacted: neither its template nor a lease token', async () => {
     const { prefix, manager, pool } = await seedPool(ctx, 'gw', 0);
     const template = `http://customer-acme-cc-us-session-{session}:${PASSWORD}@gw.example:7777`;

@@ -10,6 +10,7 @@ export interface ProxyRow {
   /** Redacted: credentials replaced by ***. */
   url: string;
   labels: Record<string, string | undefined>;
+  location?: { latitude: number; longitude: number };
   status: 'active' | 'disabled';
   circuit: string;
   state: ProxyStateName;
@@ -132,6 +133,7 @@ export class DashboardData {
           ? `${record.url} (gateway: {session} in ${record.gateway.in})`
           : record.url,
         labels: record.labels,
+        ...(record.location ? { location: record.location } : {}),
         status: record.status,
         circuit,
         state: stateName,

@@ -141,6 +141,10 @@ export function poolPage(
     const labels = Object.entries(r.labels).map(
       ([k, v]) => html`<span class="tag">${k}=${v ?? ''}</span>`,
     );
+    if (r.location)
+      labels.push(
+        html`<span class="tag location">at ${r.location.latitude},${r.location.longitude}</span>`,
+      );
     return html`<tr data-proxy="${r.id}" data-state="${r.state}"><td class="mono">${r.id}</td><td class="mono">${r.url}</td><td class="labels">${labels}</td>
 <td><span class="pill ${r.status}">${r.status}</span></td><td><span class="pill c-${r.circuit}">${r.circuit}</span>${r.state === 'resting' ? html` <span class="pill resting">resting</span>` : ''}${r.benchReason === null ? '' : html` <span class="pill benched" title="${r.benchReason}">benched</span>`}${r.backAt === null ? '' : html`<div class="until">until ${time(r.backAt)} UTC</div>`}</td>
 <td class="num">${r.score.toFixed(2)}</td><td class="num">${pct(r.successRate)}</td><td class="num">${r.p50Ms === null ? '—' : `${r.p50Ms} ms`}</td>

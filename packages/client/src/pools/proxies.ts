@@ -1,4 +1,5 @@
 import {
+  LABEL_NAMES,
   type ListProxiesOptions,
   ListProxiesOptionsSchema,
   luaScripts,
@@ -15,6 +16,8 @@ import { type ManagerContext, SWEEP_BATCH_SIZE } from '../managerContext.js';
 import { poolAndProxy } from '../poolInputs.js';
 import { hashFromFlat, proxyRecordFromHash } from '../replies.js';
 import type { ProxyRecord } from '../types.js';
+
+const COMMON_LABELS = new Set<string>(LABEL_NAMES);
 
 /** Proxies per script call when adding: keeps each atomic step short on a busy Redis. */
 const ADD_BATCH_SIZE = 500;
@@ -40,12 +43,19 @@ export async function addProxies(
     );
     const url = parseProxyUrl(proxy.url, `${field}.url`);
     parseGatewayTemplate(url, `${field}.url`);
+    const labels = Object.entries(proxy.labels);
+    const moreLabels = labels.filter(([name]) => !COMMON_LABELS.has(name));
     return {
       id: proxyIdFromUrl(url.normalized),
       url: url.normalized,
       maxConcurrency: proxy.maxConcurrency ?? 0,
-      labels: Object.entries(proxy.labels).filter(([, v]) => v !== undefined),
+      labels,
       tags: [...new Set(proxy.tags)],
+      moreLabels: moreLabels.length === 0 ? '' : JSON.stringify(Object.fromEntries(moreLabels)),
+      // Decimal strings: Lua would print a number with 14 digits only.
+      ...(proxy.location
+        ? { location: [String(proxy.location.latitude), String(proxy.location.longitude)] }
+        : {}),
     };
   });
 
