@@ -44,8 +44,9 @@ local SCAN_BUDGET = 1024
 -- Eight, not more: sampling and scoring cost grows with it (~0.6 µs a candidate), and the
 -- best of eight random matches is on average among the oldest ~11% for round-robin.
 local SAMPLE_SIZE = 8
--- A geo-only filter samples the whole index: 16 draws miss a 10 % match 19 % of the time,
--- and then a bounded GEOSEARCH answers; 32 draws cost more than those misses.
+-- weighted-random and index-less healthiest/lowest-latency sample the whole index for a
+-- geo-only filter: 16 draws miss a 10 % match 19 % of the time, and then a bounded GEOSEARCH
+-- answers; 32 draws cost more than those misses. (round-robin/least-used use the cover.)
 local GEO_SAMPLE_SIZE = 16
 local CHUNK = 500
 

@@ -38,7 +38,7 @@ interface CompiledFilter extends Node {
   fields: string[];
   drive: string[];
   geo?: [latitude: number, longitude: number, radiusKm: number];
-  cover?: number[];
+  cover?: readonly number[];
 }
 
 const NOT_LABELS = new Set<string>(FILTER_WORDS);

@@ -23,8 +23,30 @@ export const COVER_MAX_CELLS = 32;
 const MARGIN_DEGREES = 1e-6;
 const MARGIN_METRES = 2;
 
+/**
+ * Covers by centre and radius: computing one takes ~50 µs and a fleet sends the same few
+ * circles with every acquire. Bounded: emptied when full.
+ */
+const COVER_CACHE_SIZE = 256;
+const coverCache = new Map<string, readonly number[]>();
+
 /** Flat [lo, hi, lo, hi, …] (hi exclusive), in score order, adjacent cells merged. */
-export function geoCover(latitude: number, longitude: number, radiusKm: number): number[] {
+export function geoCover(
+  latitude: number,
+  longitude: number,
+  radiusKm: number,
+): readonly number[] {
+  const key = `${latitude},${longitude},${radiusKm}`;
+  let cover = coverCache.get(key);
+  if (cover === undefined) {
+    if (coverCache.size >= COVER_CACHE_SIZE) coverCache.clear();
+    cover = computeCover(latitude, longitude, radiusKm);
+    coverCache.set(key, cover);
+  }
+  return cover;
+}
+
+function computeCover(latitude: number, longitude: number, radiusKm: number): number[] {
   const metres = radiusKm * 1000;
   const delta = metres / EARTH_RADIUS_M; // angular radius
   const latLo = latitude - delta / RADIANS - MARGIN_DEGREES;
