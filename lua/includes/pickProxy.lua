@@ -303,11 +303,10 @@ end
 -- A cover with no more than SAMPLE_SIZE members is read whole: its best match is then exact.
 local function coverSample(prefix, filter, random)
   local cover, key = filter.cover, prefix .. 'locations'
+  local bounds = filter.coverBounds
   local counts, total = {}, 0
   for k = 1, #cover, 2 do
-    -- Scores are 52-bit integers: '%.0f' keeps every digit (a number argument keeps 14).
-    counts[k] = rcall('ZCOUNT', key, string.format('%.0f', cover[k]),
-      '(' .. string.format('%.0f', cover[k + 1]))
+    counts[k] = rcall('ZCOUNT', key, bounds[k], bounds[k + 1])
     total = total + counts[k]
   end
   local window = {}
@@ -322,7 +321,7 @@ local function coverSample(prefix, filter, random)
   end
   while true do
     if counts[k] > skip then
-      local first = rcall('ZCOUNT', key, '-inf', '(' .. string.format('%.0f', cover[k]))
+      local first = rcall('ZCOUNT', key, '-inf', '(' .. bounds[k])
       local take = math.min(wanted - #window, counts[k] - skip)
       for _, member in ipairs(rcall('ZRANGE', key, first + skip, first + skip + take - 1)) do
         window[#window + 1] = member
@@ -376,6 +375,15 @@ local function decodeFilter(filterJson)
   if filter == nil then
     filter = cjson.decode(filterJson)
     filter.excluded = NO_EXCLUSIONS
+    if filter.cover then
+      -- ZCOUNT's bounds, once: [lo, (hi. Scores are 52-bit integers: '%.0f' keeps every digit
+      -- (a number argument keeps 14).
+      filter.coverBounds = {}
+      for k = 1, #filter.cover, 2 do
+        filter.coverBounds[k] = string.format('%.0f', filter.cover[k])
+        filter.coverBounds[k + 1] = '(' .. string.format('%.0f', filter.cover[k + 1])
+      end
+    end
     local size = #filterJson
     if size <= FILTER_CACHE_MAX_ENTRY_BYTES then
       if filterCacheCount >= FILTER_CACHE_SIZE or filterCacheBytes + size > FILTER_CACHE_BYTES then
