@@ -43,7 +43,7 @@ describeEachTarget('ProxyManager input validation', (ctx) => {
       // Any label name is fine (planet: 'mars' too); one that is not a name is not.
       [{ url: 'http://10.0.0.1:80', labels: { Planet: 'mars' } }, /^proxies\[3\]\.labels\.Planet$/],
       [{ url: 'http://10.0.0.1:80', tags: ['has space'] }, /^proxies\[3\]\.tags\[0\]$/],
-      [{ url: 'http://10.0.0.1:80', color: 'red' }, /^proxies\[3\]$/],
+      [{ url: 'http://10.0.0.1:80', color: 'red' }, /^proxies\[3\]\.color$/],
     ];
     for (const [bad, field] of cases) {
       await rejectsWritingNothing(
@@ -84,7 +84,7 @@ describeEachTarget('ProxyManager input validation', (ctx) => {
       [{ pool, filters: { noneOf: [{}] } }, 'options.filters.noneOf[0]'],
       [{ pool, filters: { exclude: ['not-an-id'] } }, 'options.filters.exclude[0]'],
       [{ pool: 'bad{pool}' }, 'options.pool'],
-      [{ pool, speed: 'fast' }, 'options'],
+      [{ pool, speed: 'fast' }, 'options.speed'],
       [{ pool: 'ghost' }, 'pool', 'POOL_NOT_FOUND'],
     ];
     for (const [options, field, code] of bad) {

@@ -419,10 +419,15 @@ export function parseInput<S extends z.ZodType>(
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ValidationError(
-    result.error.issues.map((issue) => ({
-      field: formatPath(root, issue.path),
-      message: issue.message,
-    })),
+    result.error.issues.flatMap((issue) =>
+      // An unknown key is named itself (`options.bogus`), not the object that holds it.
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({
+            field: formatPath(root, [...issue.path, key]),
+            message: 'unknown key (a typo?)',
+          }))
+        : [{ field: formatPath(root, issue.path), message: issue.message }],
+    ),
   );
 }
 

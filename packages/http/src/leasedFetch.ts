@@ -72,10 +72,19 @@ async function bufferBody(response: Response, maxBodyBytes: number): Promise<Res
     statusText: response.statusText,
     headers: response.headers,
   });
-  // Response's constructor cannot set these; the caller still sees where the answer came from.
-  return Object.defineProperties(buffered, {
-    url: { value: response.url, enumerable: true },
-    redirected: { value: response.redirected, enumerable: true },
+  return withOrigin(buffered, response.url, response.redirected);
+}
+
+/**
+ * Response's constructor cannot set `url` and `redirected`: set on the instance (and on its
+ * clones), so the caller still sees where the answer came from.
+ */
+function withOrigin(response: Response, url: string, redirected: boolean): Response {
+  const clone = Response.prototype.clone;
+  return Object.defineProperties(response, {
+    url: { value: url, enumerable: true },
+    redirected: { value: redirected, enumerable: true },
+    clone: { value: () => withOrigin(clone.call(response), url, redirected) },
   });
 }
 

@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { listenOnLoopback } from './loopbackListener.js';
 
 /**
@@ -6,8 +7,9 @@ import { listenOnLoopback } from './loopbackListener.js';
  * forward proxy on 127.0.0.1 that picks the "exit IP" of each request from the session id
  * written into the Proxy-Authorization username (or password). A session id seen before keeps
  * its exit; a new one gets the next exit; a request without one gets a fresh exit every time,
- * as a rotating gateway does. It answers the request itself (nothing leaves the machine) with
- * the exit in an `x-exit-ip` header, and records what it saw.
+ * as a rotating gateway does. It answers a forwarded request itself (nothing leaves the
+ * machine) with the exit in an `x-exit-ip` header; a CONNECT is recorded the same way and
+ * tunnelled to its (loopback) target. It records what it saw.
  */
 
 export interface GatewayProxyOptions {
@@ -82,13 +84,12 @@ export async function startGatewayProxy(options: GatewayProxyOptions = {}): Prom
     return `10.0.${n >> 8}.${n & 255}`;
   };
 
-  const server = createServer((req, res) => {
+  /** Authenticates a request, reads its session and records it with its exit; null = refused. */
+  const admit = (req: IncomingMessage): GatewayRequest | null => {
     const credentials = credentialsOf(req);
     if (credentials === null || (options.accept && !options.accept(credentials))) {
       state.refused++;
-      res.writeHead(407, { 'proxy-authenticate': 'Basic realm="gateway"', connection: 'close' });
-      res.end();
-      return;
+      return null;
     }
     const match = sessionRule.pattern.exec(credentials[sessionRule.in]);
     const session = match?.[1] ?? null;
@@ -98,7 +99,19 @@ export async function startGatewayProxy(options: GatewayProxyOptions = {}): Prom
       exitIp = exits.get(session) ?? newExit();
       exits.set(session, exitIp);
     }
-    requests.push({ ...credentials, session, exitIp, target: req.url ?? '' });
+    const request = { ...credentials, session, exitIp, target: req.url ?? '' };
+    requests.push(request);
+    return request;
+  };
+
+  const server = createServer((req, res) => {
+    const request = admit(req);
+    if (request === null) {
+      res.writeHead(407, { 'proxy-authenticate': 'Basic realm="gateway"', connection: 'close' });
+      res.end();
+      return;
+    }
+    const { exitIp, session } = request;
     state.inFlight++;
     state.peak = Math.max(state.peak, state.inFlight);
     const answer = () => {
@@ -108,6 +121,26 @@ export async function startGatewayProxy(options: GatewayProxyOptions = {}): Prom
     };
     if (holding) held.push(answer);
     else answer();
+  });
+  // CONNECT, as fetch/undici and https targets use: admitted and recorded like a forwarded
+  // request (target = host:port), then tunnelled to the target for real (loopback only).
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    client.on('error', () => client.destroy());
+    if (admit(req) === null) {
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Basic realm="gateway"\r\ncontent-length: 0\r\n\r\n',
+      );
+      return;
+    }
+    const { hostname, port } = new URL(`http://${req.url ?? ''}`);
+    const upstream = connect(Number(port), hostname, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.once('close', () => upstream.destroy());
   });
   const listener = await listenOnLoopback(server);
   const port = listener.port;

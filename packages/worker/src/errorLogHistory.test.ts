@@ -163,7 +163,7 @@ describeEachTarget('error-log history in PostgreSQL', (ctx) => {
     await bad({ before: 'x' }, 'query.before');
     await bad({ before: '1-0' }, 'query.before'); // well-formed, but no such entry
     await bad({ pool: '' }, 'query.pool');
-    await bad({ orderBy: 'at' }, 'query');
+    await bad({ orderBy: 'at' }, 'query.orderBy');
   });
 
   it('says what is wrong when PostgreSQL cannot answer', async () => {
