@@ -17,7 +17,7 @@ function uniform(seed: number): () => number {
   };
 }
 
-const inCover = (cover: number[], score: number) => {
+const inCover = (cover: readonly number[], score: number) => {
   for (let i = 0; i < cover.length; i += 2)
     if (score >= (cover[i] as number) && score < (cover[i + 1] as number)) return true;
   return false;

@@ -31,11 +31,7 @@ const COVER_CACHE_SIZE = 256;
 const coverCache = new Map<string, readonly number[]>();
 
 /** Flat [lo, hi, lo, hi, …] (hi exclusive), in score order, adjacent cells merged. */
-export function geoCover(
-  latitude: number,
-  longitude: number,
-  radiusKm: number,
-): readonly number[] {
+export function geoCover(latitude: number, longitude: number, radiusKm: number): readonly number[] {
   const key = `${latitude},${longitude},${radiusKm}`;
   let cover = coverCache.get(key);
   if (cover === undefined) {
@@ -128,8 +124,7 @@ function cellDistance(lat: number, lon: number, i: number, j: number, n: number)
       haversine(lat, lon, cellLatHi, lon + deltaLon),
     );
   }
-  const nearestLat =
-    Math.atan(Math.tan(lat * RADIANS) / Math.cos(deltaLon * RADIANS)) / RADIANS;
+  const nearestLat = Math.atan(Math.tan(lat * RADIANS) / Math.cos(deltaLon * RADIANS)) / RADIANS;
   return haversine(lat, lon, clampLat(nearestLat), lon + deltaLon);
 }
 
