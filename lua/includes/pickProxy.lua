@@ -10,6 +10,8 @@
 --     none  = { node, ... }                         no node holds
 --   drive   = { 'label:country:AR', ... }          sets that contain every match
 --   geo     = { lat, lon, radiusKm }               the root's `near`: GEOSEARCH finds every match
+--   cover   = { lo, hi, lo, hi, ... }              with `geo` and no drive set: score intervals of
+--                                                  the geohash cells covering its circle
 -- The acquire's filter argument is that JSON, optionally followed by a newline and the
 -- comma-separated ids of `exclude`: only the JSON is cached (see decodeFilter).
 -- plus, when the acquire has a scope: scopeRestKey / scopeLoadKey / scopeCap / now, so a
@@ -23,9 +25,10 @@
 -- their index (higher last-use sequence, higher load), so under steady filtered traffic
 -- the head fills with non-matching proxies and a head walk grows with the pool. With a
 -- large drive set they take the best of a random sample of matches instead (approximate
--- LRU / least load, O(sample)); with only a geo condition they take the best of the members
--- of a random sample of the index that lie within the radius (one GEOPOS), then the best of
--- the first DRIVE_SET_LIMIT + 1 members of the radius. first-available stays exact.
+-- LRU / least load, O(sample)); with only a geo condition they take the best of a window of
+-- SAMPLE_SIZE members of the radius's cover, from a random rank (see coverSample),
+-- then the best of the first DRIVE_SET_LIMIT + 1 members of the radius. first-available
+-- stays exact.
 -- Whatever the path, when the cheap steps find nothing the search finishes exhaustively
 -- over the smaller of the drive set (or geo matches) and the rest of the index, so a match
 -- is never missed.
@@ -41,8 +44,9 @@ local SCAN_BUDGET = 1024
 -- Eight, not more: sampling and scoring cost grows with it (~0.6 µs a candidate), and the
 -- best of eight random matches is on average among the oldest ~11% for round-robin.
 local SAMPLE_SIZE = 8
--- A geo-only filter samples the whole index: 16 draws miss a 10 % match 19 % of the time,
--- and then a bounded GEOSEARCH answers; 32 draws cost more than those misses.
+-- weighted-random and index-less healthiest/lowest-latency sample the whole index for a
+-- geo-only filter: 16 draws miss a 10 % match 19 % of the time, and then a bounded GEOSEARCH
+-- answers; 32 draws cost more than those misses. (round-robin/least-used use the cover.)
 local GEO_SAMPLE_SIZE = 16
 local CHUNK = 500
 
@@ -288,24 +292,50 @@ local function nearMembers(prefix, geo, count)
     'BYRADIUS', geo[3], 'km')
 end
 
--- The members of a random sample of the index that lie within the root `near`, their
--- positions read with one GEOPOS: the rest of the filter is left to pickBest, which then
--- checks only the best of them instead of every older non-match first.
-local function sampleNear(prefix, indexKey, geo)
-  -- With replacement (negative count): half the cost; a repeat is harmless to pickBest.
-  local candidates = rcall('ZRANDMEMBER', indexKey, -GEO_SAMPLE_SIZE)
-  if #candidates == 0 then
-    return candidates
+-- A window of SAMPLE_SIZE located proxies from the root `near`'s cover (`cover`: score
+-- intervals {lo, hi, lo, hi, ...}, hi exclusive, of the geohash cells covering its circle,
+-- compiled by the client). The members of each interval are counted (one ZCOUNT each,
+-- O(log N)); the cover's members, interval after interval, form one ring, and the window is
+-- SAMPLE_SIZE consecutive members of it from a uniformly random one, read by rank (ZRANGE,
+-- O(log N + SAMPLE_SIZE); a second one when it runs over an interval's end). So every member
+-- of the cover lies in the same number of windows, whatever the gaps between their scores.
+-- Most lie within the radius; pickBest checks the best of them first, so there is no GEOPOS.
+-- A cover with no more than SAMPLE_SIZE members is read whole: its best match is then exact.
+local function coverSample(prefix, filter, random)
+  local cover, key = filter.cover, prefix .. 'locations'
+  local bounds = filter.coverBounds
+  local counts, total = {}, 0
+  for k = 1, #cover, 2 do
+    counts[k] = rcall('ZCOUNT', key, bounds[k], bounds[k + 1])
+    total = total + counts[k]
   end
-  local positions = rcall('GEOPOS', prefix .. 'locations', unpack(candidates))
-  local radius, near = geo[3] * 1000, {}
-  for i, position in ipairs(positions) do
-    if position and isWithin(tonumber(position[2]), tonumber(position[1]), geo[1], geo[2], radius)
-        then
-      near[#near + 1] = candidates[i]
+  local window = {}
+  if total == 0 then
+    return window
+  end
+  local skip, wanted = math.floor((random or 0) * total), math.min(SAMPLE_SIZE, total)
+  local k = 1
+  while skip >= counts[k] do
+    skip = skip - counts[k]
+    k = k + 2
+  end
+  while true do
+    if counts[k] > skip then
+      local first = rcall('ZCOUNT', key, '-inf', '(' .. bounds[k])
+      local take = math.min(wanted - #window, counts[k] - skip)
+      for _, member in ipairs(rcall('ZRANGE', key, first + skip, first + skip + take - 1)) do
+        window[#window + 1] = member
+      end
+      if #window >= wanted then
+        return window
+      end
+    end
+    skip = 0
+    k = k + 2
+    if k > #cover then
+      k = 1
     end
   end
-  return near
 end
 
 -- Walk the index from position `start`, at most `budget` candidates; returns id, next position.
@@ -345,6 +375,15 @@ local function decodeFilter(filterJson)
   if filter == nil then
     filter = cjson.decode(filterJson)
     filter.excluded = NO_EXCLUSIONS
+    if filter.cover then
+      -- ZCOUNT's bounds, once: [lo, (hi. Scores are 52-bit integers: '%.0f' keeps every digit
+      -- (a number argument keeps 14).
+      filter.coverBounds = {}
+      for k = 1, #filter.cover, 2 do
+        filter.coverBounds[k] = string.format('%.0f', filter.cover[k])
+        filter.coverBounds[k + 1] = '(' .. string.format('%.0f', filter.cover[k + 1])
+      end
+    end
     local size = #filterJson
     if size <= FILTER_CACHE_MAX_ENTRY_BYTES then
       if filterCacheCount >= FILTER_CACHE_SIZE or filterCacheBytes + size > FILTER_CACHE_BYTES then
@@ -536,11 +575,10 @@ local function pickProxy(prefix, indexKey, filter, sampleLargeDriveSet, random, 
   if driveKey and driveSize <= DRIVE_SET_LIMIT then
     return pickBest(prefix, indexKey, rcall('SMEMBERS', driveKey), filter, random)
   end
-  -- Round-robin / least-used with only a geo condition: a random sample's members within the
-  -- radius first (no probe: the common case is a radius holding many proxies).
-  if filter.geo and sampleLargeDriveSet and not driveKey then
-    local sampled = pickBest(prefix, indexKey, sampleNear(prefix, indexKey, filter.geo), filter,
-      random)
+  -- Round-robin / least-used with only a geo condition: the best of a window of the radius's
+  -- cover first (no probe: the common case is a radius holding many proxies).
+  if filter.cover and sampleLargeDriveSet and not driveKey then
+    local sampled = pickBest(prefix, indexKey, coverSample(prefix, filter, random), filter, random)
     if sampled then
       return sampled
     end

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileFilters } from './filters.js';
+import { geoCover } from './geoCover.js';
 
 describe('compileFilters', () => {
   it('is empty for no filter or an empty one', () => {
@@ -66,6 +67,8 @@ describe('compileFilters', () => {
     expect(compiled.near).toEqual([[2, 3, -34.6, -58.4, 25_000]]);
     expect(compiled.geo).toEqual([-34.6, -58.4, 25]);
     expect(compiled.drive).toEqual(['label:provider:acme']);
+    // Driven by the label set: no geohash cover.
+    expect(compiled.cover).toBeUndefined();
     expect(compiled.any).toEqual([
       [{ all: [[4, 'gold']] }, { all: [[4, 'silver']], none: [{ all: [[5, '7']] }] }],
     ]);
@@ -75,6 +78,20 @@ describe('compileFilters', () => {
     );
     expect(nested.geo).toBeUndefined();
     expect(nested.any).toEqual([[{ all: [], near: [[1, 2, 1, 2, 3000]] }]]);
+  });
+
+  it('gives a geo-only filter the score intervals of its geohash cover, in order', () => {
+    const near = { latitude: -34.6, longitude: -58.4, radiusKm: 25 };
+    const compiled = JSON.parse(compileFilters({ near, noneOf: [{ tier: 'x' }] }));
+    expect(compiled.drive).toEqual([]);
+    expect(compiled.cover).toEqual(geoCover(near.latitude, near.longitude, near.radiusKm));
+    expect(compiled.cover.length).toBeGreaterThanOrEqual(2);
+    expect(compiled.cover.every(Number.isSafeInteger)).toBe(true);
+    // The smallest root radius is the one covered.
+    const both = JSON.parse(
+      compileFilters({ near: { ...near, radiusKm: 500 }, allOf: [{ near }] }),
+    );
+    expect(both.cover).toEqual(compiled.cover);
   });
 
   it('sends exclusions alone without a filter JSON', () => {

@@ -6,6 +6,7 @@ import {
   type ProxyFilters,
   tagSetSuffix,
 } from '@leasehold/core';
+import { geoCover } from './geoCover.js';
 
 /**
  * Compiles validated filters into the compact form lua/includes/pickProxy.lua evaluates:
@@ -14,7 +15,9 @@ import {
  * groups has a node that holds, and none of its `none` nodes holds. `allOf` clauses fold into
  * their parent (a conjunction of conjunctions), so only `anyOf` and `noneOf` nest.
  * The root also lists the label/tag sets that contain every match (`drive`, used to drive the
- * search when small) and the root's own `near` (`geo`, searched in the pool's geo index).
+ * search when small) and the root's own `near` (`geo`, searched in the pool's geo index); with
+ * no label or tag to drive by, also `cover`: the score intervals of the geohash cells covering
+ * that circle (see geoCover), from which the script draws candidates.
  * `exclude` is not part of that JSON: the script caches decoded filters by their JSON, and
  * exclusion lists differ from call to call. They follow it after a newline (which
  * JSON.stringify never emits), as comma-separated proxy ids, in the one filter argument.
@@ -35,6 +38,7 @@ interface CompiledFilter extends Node {
   fields: string[];
   drive: string[];
   geo?: [latitude: number, longitude: number, radiusKm: number];
+  cover?: readonly number[];
 }
 
 const NOT_LABELS = new Set<string>(FILTER_WORDS);
@@ -85,6 +89,7 @@ export function compileFilters(filters: ProxyFilters | undefined): string {
   const compiled: CompiledFilter = { fields, all: [], drive: [] };
   fold(compiled, filters, compiled);
   compiled.drive = [...new Set(compiled.drive)];
+  if (compiled.geo && compiled.drive.length === 0) compiled.cover = geoCover(...compiled.geo);
   const exclude = filters.exclude ?? [];
   const cacheable = fields.length === 0 ? '' : JSON.stringify(compiled);
   return exclude.length === 0 ? cacheable : `${cacheable}\n${exclude.join(',')}`;
