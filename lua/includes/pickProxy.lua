@@ -25,8 +25,8 @@
 -- their index (higher last-use sequence, higher load), so under steady filtered traffic
 -- the head fills with non-matching proxies and a head walk grows with the pool. With a
 -- large drive set they take the best of a random sample of matches instead (approximate
--- LRU / least load, O(sample)); with only a geo condition they take the best of a window of
--- SAMPLE_SIZE members of the radius's cover, from a random rank (see coverSample),
+-- LRU / least load, O(sample)); with only a geo condition they take the best of
+-- SAMPLE_SIZE members of the radius's cover, each drawn at random (see coverSample),
 -- then the best of the first DRIVE_SET_LIMIT + 1 members of the radius. first-available
 -- stays exact.
 -- Whatever the path, when the cheap steps find nothing the search finishes exhaustively
@@ -292,15 +292,16 @@ local function nearMembers(prefix, geo, count)
     'BYRADIUS', geo[3], 'km')
 end
 
--- A window of SAMPLE_SIZE located proxies from the root `near`'s cover (`cover`: score
--- intervals {lo, hi, lo, hi, ...}, hi exclusive, of the geohash cells covering its circle,
--- compiled by the client). The members of each interval are counted (one ZCOUNT each,
--- O(log N)); the cover's members, interval after interval, form one ring, and the window is
--- SAMPLE_SIZE consecutive members of it from a uniformly random one, read by rank (ZRANGE,
--- O(log N + SAMPLE_SIZE); a second one when it runs over an interval's end). So every member
--- of the cover lies in the same number of windows, whatever the gaps between their scores.
--- Most lie within the radius; pickBest checks the best of them first, so there is no GEOPOS.
--- A cover with no more than SAMPLE_SIZE members is read whole: its best match is then exact.
+-- SAMPLE_SIZE located proxies drawn from the root `near`'s cover (`cover`: score intervals
+-- {lo, hi, lo, hi, ...}, hi exclusive, of the geohash cells covering its circle, compiled by
+-- the client). The members of each interval are counted (one ZCOUNT each, O(log N)); the
+-- cover's members, interval after interval, are numbered 0..total-1, and each draw reads one
+-- uniformly random number of them by rank (ZRANGE, O(log N)). Independent draws, not a run of
+-- neighbours: a match whose geohash neighbours lie outside the radius is drawn no more often
+-- than any other (a run from one random start favoured it). The draws come from a
+-- Park-Miller generator seeded by the call's random number. Most members lie within the
+-- radius; pickBest checks the best of them first, so there is no GEOPOS. A cover with no more
+-- than SAMPLE_SIZE members is read whole: its best match is then exact.
 local function coverSample(prefix, filter, random)
   local cover, key = filter.cover, prefix .. 'locations'
   local bounds = filter.coverBounds
@@ -309,33 +310,35 @@ local function coverSample(prefix, filter, random)
     counts[k] = rcall('ZCOUNT', key, bounds[k], bounds[k + 1])
     total = total + counts[k]
   end
-  local window = {}
-  if total == 0 then
-    return window
-  end
-  local skip, wanted = math.floor((random or 0) * total), math.min(SAMPLE_SIZE, total)
-  local k = 1
-  while skip >= counts[k] do
-    skip = skip - counts[k]
-    k = k + 2
-  end
-  while true do
-    if counts[k] > skip then
-      local first = rcall('ZCOUNT', key, '-inf', '(' .. bounds[k])
-      local take = math.min(wanted - #window, counts[k] - skip)
-      for _, member in ipairs(rcall('ZRANGE', key, first + skip, first + skip + take - 1)) do
-        window[#window + 1] = member
-      end
-      if #window >= wanted then
-        return window
+  local sample = {}
+  if total <= SAMPLE_SIZE then
+    for k = 1, #cover, 2 do
+      if counts[k] > 0 then
+        for _, member in ipairs(rcall('ZRANGE', key, bounds[k], bounds[k + 1], 'BYSCORE')) do
+          sample[#sample + 1] = member
+        end
       end
     end
-    skip = 0
-    k = k + 2
-    if k > #cover then
-      k = 1
+    return sample
+  end
+  local firsts, seen = {}, {}
+  local state = math.floor((random or 0) * 2147483646) + 1
+  for _ = 1, SAMPLE_SIZE do
+    state = (16807 * state) % 2147483647
+    local n = math.floor((state - 1) / 2147483646 * total)
+    local k = 1
+    while n >= counts[k] do
+      n = n - counts[k]
+      k = k + 2
+    end
+    firsts[k] = firsts[k] or rcall('ZCOUNT', key, '-inf', '(' .. bounds[k])
+    local member = rcall('ZRANGE', key, firsts[k] + n, firsts[k] + n)[1]
+    if member and not seen[member] then
+      seen[member] = true
+      sample[#sample + 1] = member
     end
   end
+  return sample
 end
 
 -- Walk the index from position `start`, at most `budget` candidates; returns id, next position.

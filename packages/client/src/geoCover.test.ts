@@ -114,10 +114,11 @@ describeEachTarget('geo cover (score intervals of geohash cells)', (ctx) => {
     const alone = await leaseCounts([300, 400]);
     expect(Math.max(...alone)).toBeLessThanOrEqual(18);
     expect(Math.min(...alone)).toBeGreaterThanOrEqual(4);
-    // 60 non-matches in the cover (11-14 km) beside the rim's matches: those are in windows
-    // with fewer matches, so leased more often; seen 6-20.
+    // 60 non-matches in the cover (11-14 km) beside the rim's matches: every member is drawn
+    // on its own, so a rim match is not favoured by its non-matching neighbours; seen 7-13.
+    // (Draws of a run of neighbours from one random start gave a rim match up to 42.)
     const crowded = await leaseCounts([11, 14]);
-    expect(Math.max(...crowded)).toBeLessThanOrEqual(40);
-    expect(Math.min(...crowded)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...crowded)).toBeLessThanOrEqual(18);
+    expect(Math.min(...crowded)).toBeGreaterThanOrEqual(4);
   });
 });
