@@ -140,7 +140,8 @@ export function parseProxyUrl(input: string, field = 'url'): ParsedProxyUrl {
 
 /** The canonical URL of already-validated parts (see ParsedProxyUrl.normalized). */
 export function formatProxyUrl(parts: {
-  protocol: ProxyProtocol;
+  /** A ProxyProtocol, or a client's own spelling of it (e.g. `socks5h`). */
+  protocol: string;
   host: string;
   port: number;
   username?: string | undefined;

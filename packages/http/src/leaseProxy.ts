@@ -1,5 +1,5 @@
 import type { Lease } from '@leasehold/client';
-import { PROXY_PROTOCOLS, parseInput } from '@leasehold/core';
+import { formatProxyUrl, PROXY_PROTOCOLS, parseInput } from '@leasehold/core';
 import { z } from 'zod';
 
 /** What the helpers need of a lease: its proxy. A whole Lease fits. */
@@ -22,20 +22,15 @@ export function leasedProxy(lease: LeaseLike): LeaseProxy {
   return lease.proxy;
 }
 
-function hostPart(proxy: LeaseProxy): string {
-  return proxy.host.includes(':') ? `[${proxy.host}]` : proxy.host;
-}
-
 /** `scheme://host:port`, no credentials. */
 export function proxyOrigin(proxy: LeaseProxy, scheme: string = proxy.protocol): string {
-  return `${scheme}://${hostPart(proxy)}:${proxy.port}`;
+  return formatProxyUrl({ protocol: scheme, host: proxy.host, port: proxy.port });
 }
 
 /** `scheme://user:pass@host:port` with percent-encoded credentials, for agents that want one URL. */
 export function credentialedUrl(proxy: LeaseProxy, scheme: string = proxy.protocol): string {
-  if (proxy.username === undefined) return proxyOrigin(proxy, scheme);
-  const password = proxy.password === undefined ? '' : `:${encodeURIComponent(proxy.password)}`;
-  return `${scheme}://${encodeURIComponent(proxy.username)}${password}@${hostPart(proxy)}:${proxy.port}`;
+  const { host, port, username, password } = proxy;
+  return formatProxyUrl({ protocol: scheme, host, port, username, password });
 }
 
 export function hasCredentials(proxy: LeaseProxy): boolean {
