@@ -99,7 +99,12 @@ for (const file of files) {
   }
 }
 for (const component of cycles(graph)) {
-  problems.push(`import cycle: ${component.map((f) => relative(root, f)).sort().join(' <-> ')}`);
+  problems.push(
+    `import cycle: ${component
+      .map((f) => relative(root, f))
+      .sort()
+      .join(' <-> ')}`,
+  );
 }
 if (problems.length > 0) {
   for (const problem of problems) console.error(`check-layout: ${problem}`);
