@@ -15,6 +15,8 @@ import { makeTestCertificates } from './secureRedis.js';
 export interface TargetSiteOptions {
   /** Serve HTTPS with a certificate for 127.0.0.1 and localhost, signed by `ca`. */
   tls?: boolean;
+  /** Credentials `/private` requires (HTTP Basic); without them `/private` is a 404. */
+  basicAuth?: { username: string; password: string };
 }
 
 export interface TargetSite {
@@ -38,6 +40,7 @@ export interface TargetSite {
  *   /cookies             200, the request's Cookie header as the body; sets visited=1
  *   /bytes?n=<n>         200 with n bytes
  *   /page                an HTML page titled "Leasehold target"
+ *   /private             200 with the `basicAuth` credentials (Basic), 401 without
  */
 export async function startTargetSite(options: TargetSiteOptions = {}): Promise<TargetSite> {
   const hits = new Map<string, number>();
@@ -78,6 +81,15 @@ export async function startTargetSite(options: TargetSiteOptions = {}): Promise<
       case '/bytes':
         text(200, 'x'.repeat(Number(url.searchParams.get('n') ?? '0')));
         break;
+      case '/private': {
+        const auth = options.basicAuth;
+        const expected =
+          auth && `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+        if (expected === undefined) text(404, 'no such route');
+        else if (req.headers.authorization === expected) text(200, 'private ok');
+        else text(401, 'who are you', { 'www-authenticate': 'Basic realm="target"' });
+        break;
+      }
       case '/page':
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<!doctype html><title>Leasehold target</title><h1>through the proxy</h1>');

@@ -25,10 +25,14 @@ useTestClockLibrary();
 
 const USER = 'probe-user';
 const PASSWORD = 's3cret-probe-pw';
+const SITE_USER = 'checker';
+const SITE_PASSWORD = 'site p@ss:w0rd';
 const COOLDOWN_SECONDS = 1920;
 const INTERVAL_SECONDS = 30;
 
 let site: TargetSite;
+/** A site whose `/private` wants Basic auth with SITE_USER / SITE_PASSWORD. */
+let privateSite: TargetSite;
 let httpProxy: LoopbackProxy;
 let socksProxy: LoopbackProxy;
 /** A port that refuses connections: a proxy that is down. */
@@ -36,6 +40,9 @@ let deadProxyUrl: string;
 
 beforeAll(async () => {
   site = await startTargetSite();
+  privateSite = await startTargetSite({
+    basicAuth: { username: SITE_USER, password: SITE_PASSWORD },
+  });
   httpProxy = await startHttpProxy({ username: USER, password: PASSWORD });
   socksProxy = await startSocksProxy({ username: USER, password: PASSWORD });
   const dead = await startHttpProxy({ username: USER, password: PASSWORD });
@@ -44,7 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([site.close(), httpProxy.close(), socksProxy.close()]);
+  await Promise.all([site.close(), privateSite.close(), httpProxy.close(), socksProxy.close()]);
 });
 
 const fail = { ok: false as const, error: 'network' as const, message: 'ECONNRESET' };
@@ -144,6 +151,39 @@ describeEachTarget('health-check job: active probes through the proxy', (ctx) =>
     // Back in rotation: leasable again.
     const back = await manager.acquireProxy({ pool });
     expect([httpId, socksId]).toContain(back?.proxyId);
+  });
+
+  it('a health-check URL with credentials sends them as Basic auth: the proxy recovers, no log shows them', async () => {
+    const privateUrl = (password: string) =>
+      `http://${SITE_USER}:${password}@127.0.0.1:${privateSite.port}/private`;
+    const { manager, pool, ids } = await poolWith([httpProxy.url, socksProxy.url], {
+      healthCheck: { url: privateUrl(encodeURIComponent(SITE_PASSWORD)), intervalSeconds: 60 },
+    });
+    const [httpId, socksId] = ids as [string, string];
+    await failEach(manager, pool, 2);
+    const hits = privateSite.hits('/private');
+
+    expect(await runHealthChecks(manager)).toEqual({ pools: 1, probed: 2, passed: 2, failed: 0 });
+    expect(privateSite.hits('/private') - hits).toBe(2);
+    for (const id of [httpId, socksId]) {
+      expect(await manager.getProxyState(pool, id)).toMatchObject({ circuit: 'closed' });
+    }
+
+    // A wrong password is the site's 401, a failed probe that names no credential.
+    const wrong = await poolWith([httpProxy.url], {
+      healthCheck: { url: privateUrl('not-it'), intervalSeconds: 60 },
+    });
+    await failEach(wrong.manager, wrong.pool, 1);
+    expect(await runHealthChecks(wrong.manager)).toMatchObject({ probed: 1, failed: 1 });
+    const [failure] = await wrong.manager.getErrorLog(wrong.pool, { limit: 1 });
+    expect(failure).toMatchObject({ type: 'failure', statusCode: 401, probe: true });
+    const logged = JSON.stringify([
+      await manager.getErrorLog(pool, { limit: 50 }),
+      await wrong.manager.getErrorLog(wrong.pool, { limit: 50 }),
+    ]);
+    for (const secret of [SITE_PASSWORD, encodeURIComponent(SITE_PASSWORD), 'not-it']) {
+      expect(logged).not.toContain(secret);
+    }
   });
 
   it('probes a proxy at most once per interval, even with two replicas sweeping at once', async () => {

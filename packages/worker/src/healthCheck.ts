@@ -1,9 +1,4 @@
-import type {
-  HealthCheckResult,
-  HealthCheckSettings,
-  HealthCheckTarget,
-  ProxyManager,
-} from '@leasehold/client';
+import type { HealthCheckResult, HealthCheckTarget, ProxyManager } from '@leasehold/client';
 import { classifyOutcome } from '@leasehold/core';
 import { fetch, proxyDispatcher } from '@leasehold/http';
 import { eachPool, type JobReport, noReport } from './eachPool.js';
@@ -48,9 +43,10 @@ export async function runHealthChecks(
       intervalSeconds: check.intervalSeconds,
       limit: CLAIM_LIMIT,
     });
+    const request = probeRequest(check.url);
     let passed = 0;
     await forEachBounded(targets, PROBE_CONCURRENCY, async (target) => {
-      const result = await probe(target, check, options);
+      const result = await probe(target, request, check.timeoutSeconds, options);
       await manager.recordHealthCheck(pool, target.proxyId, result);
       if (result.ok) passed += 1;
     });
@@ -66,10 +62,32 @@ export async function runHealthChecks(
   return summary;
 }
 
+interface ProbeRequest {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * fetch refuses a URL that carries credentials (a TypeError before any byte is sent), so the
+ * URL's userinfo travels as `Authorization: Basic` instead, as a browser would send it.
+ */
+function probeRequest(url: string): ProbeRequest {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return { url, headers: {} };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return {
+    url: parsed.href,
+    headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
+  };
+}
+
 /** One GET through the proxy; any answer the scraper's classification calls ok passes. */
 async function probe(
   target: HealthCheckTarget,
-  check: HealthCheckSettings,
+  request: ProbeRequest,
+  timeoutSeconds: number,
   options: HealthCheckOptions,
 ): Promise<HealthCheckResult> {
   const dispatcher = proxyDispatcher(
@@ -80,10 +98,11 @@ async function probe(
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(check.url, {
+    const response = await fetch(request.url, {
       dispatcher,
+      headers: request.headers,
       redirect: 'manual',
-      signal: AbortSignal.timeout(check.timeoutSeconds * 1000),
+      signal: AbortSignal.timeout(timeoutSeconds * 1000),
     });
     // The status is the answer: the body is not worth the provider's bandwidth.
     await response.body?.cancel();
