@@ -165,11 +165,28 @@ export const PoolSettingsSchema = z
 export type PoolSettingsInput = z.input<typeof PoolSettingsSchema>;
 export type PoolSettings = z.output<typeof PoolSettingsSchema>;
 
-export const ProxyLabelsSchema = z
-  .record(z.string().refine(isLabelName, labelNameMessage), labelValue)
-  .refine((labels) => Object.keys(labels).length <= LIMITS.maxLabels, {
-    message: `must have at most ${LIMITS.maxLabels} labels`,
-  });
+/**
+ * zod skips an own `__proto__` key of a record or a catch-all object (JSON.parse makes one
+ * from `{"__proto__": …}`) instead of handing it to the key checks, so a filter would match
+ * everything. Checked on the raw input, before zod drops it, as the bad label name it is.
+ */
+function withoutProtoKey<S extends z.ZodType>(schema: S): z.ZodType<z.output<S>, z.input<S>> {
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__'))
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: labelNameMessage });
+    })
+    .pipe(schema) as unknown as z.ZodType<z.output<S>, z.input<S>>;
+}
+
+export const ProxyLabelsSchema = withoutProtoKey(
+  z
+    .record(z.string().refine(isLabelName, labelNameMessage), labelValue)
+    .refine((labels) => Object.keys(labels).length <= LIMITS.maxLabels, {
+      message: `must have at most ${LIMITS.maxLabels} labels`,
+    }),
+);
 /** Label name -> value; `country`, `city`, `region`, `source`, `isp`, `asn` are common ones. */
 export type ProxyLabels = Record<string, string>;
 
@@ -233,14 +250,20 @@ function checkLabels(clause: Record<string, unknown>, ctx: z.RefinementCtx, topL
 const hasCondition = (clause: Record<string, unknown>) =>
   Object.values(clause).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
 
-export const FilterClauseSchema: z.ZodType<FilterClause> = z
-  .object(clauseShape)
-  .catchall(z.unknown())
-  .superRefine((clause, ctx) => {
-    checkLabels(clause, ctx, false);
-    if (!hasCondition(clause))
-      ctx.addIssue({ code: 'custom', path: [], message: 'a clause needs at least one condition' });
-  }) as z.ZodType<FilterClause>;
+export const FilterClauseSchema: z.ZodType<FilterClause> = withoutProtoKey(
+  z
+    .object(clauseShape)
+    .catchall(z.unknown())
+    .superRefine((clause, ctx) => {
+      checkLabels(clause, ctx, false);
+      if (!hasCondition(clause))
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: 'a clause needs at least one condition',
+        });
+    }),
+) as z.ZodType<FilterClause>;
 
 /**
  * Depth and size of a filter tree, checked before the tree is parsed (so a deep input never
@@ -282,16 +305,18 @@ export const ProxyFiltersSchema: z.ZodType<ProxyFilters> = z
   .unknown()
   .superRefine(checkTreeBounds)
   .pipe(
-    z
-      .object({
-        ...clauseShape,
-        exclude: z
-          .array(z.string().regex(/^[0-9a-f]{16}$/, 'must be proxy ids'))
-          .max(LIMITS.maxExclude)
-          .optional(),
-      })
-      .catchall(z.unknown())
-      .superRefine((filters, ctx) => checkLabels(filters, ctx, true)),
+    withoutProtoKey(
+      z
+        .object({
+          ...clauseShape,
+          exclude: z
+            .array(z.string().regex(/^[0-9a-f]{16}$/, 'must be proxy ids'))
+            .max(LIMITS.maxExclude)
+            .optional(),
+        })
+        .catchall(z.unknown())
+        .superRefine((filters, ctx) => checkLabels(filters, ctx, true)),
+    ),
   ) as z.ZodType<ProxyFilters>;
 
 export const consumerSchema = wellFormedString()
