@@ -57,9 +57,14 @@ export const NearFilterSchema = z
   .strict();
 export type NearFilter = z.output<typeof NearFilterSchema>;
 
+/**
+ * A pool name is a Redis hash tag, a URL path segment (`/pools/<pool>`) and a file name (CLI
+ * exports), so `.` and `..`, which URLs and file systems read as directories, are refused.
+ */
 const poolName = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -');
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . -')
+  .refine((name) => !/^\.+$/.test(name), 'must not be only dots');
 
 const labelValue = z.union([z.string(), z.number().transform(String)]).pipe(
   wellFormedString()
@@ -76,7 +81,8 @@ const tag = z
  * Active health checks (seed 002's health monitor, pharox's HealthChecker): the worker sends
  * GET `url` through each open-circuit or benched proxy, at most once per `intervalSeconds`
  * per proxy, giving up after `timeoutSeconds`. Opt-in: every probe is a request through the
- * provider (quota).
+ * provider (quota). `timeoutSeconds` may not exceed `intervalSeconds`: a probe still running
+ * when the proxy's next one is due would be claimed twice.
  */
 export const HealthCheckSchema = z
   .object({
@@ -89,7 +95,8 @@ export const HealthCheckSchema = z
   .strict()
   .refine((h) => h.timeoutSeconds <= h.intervalSeconds, {
     path: ['timeoutSeconds'],
-    message: 'must be at most intervalSeconds',
+    message:
+      'must be at most intervalSeconds (a probe must end before the next one is due; default 10 of 60)',
   });
 export type HealthCheckSettings = z.output<typeof HealthCheckSchema>;
 
