@@ -6,7 +6,7 @@
 #   docker build -t leasehold .
 #   docker run --rm leasehold --help
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 # Keep in step with package.json's packageManager (CI checks it).
