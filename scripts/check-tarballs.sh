@@ -10,7 +10,9 @@
 #     installed, npm sees no missing or invalid dependency, ioredis is one copy, and every
 #     package a published file imports is in that package's dependencies or peers
 #   - a TypeScript user's file type-checks against the published typings
-#   - a plain ESM script leases and releases through @leasehold/client
+#   - a plain ESM script leases and releases through @leasehold/client, next to ioredis 6 (the
+#     README's `npm install @leasehold/client ioredis`) and, in a second project, next to ioredis 5;
+#     npm prints no peer warning in either
 #   - a plain ESM script does a leasedFetch (@leasehold/http) through a loopback proxy
 #   - @leasehold/crawlee's Crawlee glue leases and releases through its peer @crawlee/core
 #   - @leasehold/dashboard starts and serves its pages, /metrics, /queues
@@ -52,6 +54,12 @@ wait_for() {
     sleep 0.2
   done
 }
+
+# npm's peer complaints (ERESOLVE overriding, conflicting or missing peers) fail the check.
+no_peer_warnings() {
+  if grep -Ei 'ERESOLVE|peer' "$1" >&2; then fail "npm warned about peer dependencies ($1)"; fi
+}
+installed_version() { node -p "require('./node_modules/$1/package.json').version"; }
 
 cleanup() {
   local status=$?
@@ -103,10 +111,12 @@ mkdir "$work/project"
 cd "$work/project"
 npm init -y >/dev/null
 install_started=$EPOCHREALTIME
-npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz >"$work/npm-install.log" 2>&1 ||
+# The README's line, `npm install @leasehold/client ioredis`: today's ioredis (6).
+npm install --no-audit --no-fund --loglevel=warn "$work"/tarballs/*.tgz ioredis >"$work/npm-install.log" 2>&1 ||
   { cat "$work/npm-install.log" >&2; fail "npm install of the tarballs"; }
 install_time=$(seconds_since "$install_started")
-ok "npm install ./*.tgz in $install_time"
+no_peer_warnings "$work/npm-install.log"
+ok "npm install ./*.tgz ioredis in $install_time, no peer warning (ioredis $(installed_version ioredis))"
 for dev in tsx typescript vitest turbo @leasehold/bench @leasehold/testing; do
   [ ! -e "node_modules/$dev" ] || fail "$dev was installed: a runtime dependency pulls it in"
 done
@@ -140,6 +150,22 @@ ok "redis-server pid $redis_pid on port $redis_port"
 say "a plain ESM script leases through @leasehold/client (scripts/tarball-check/lease.mjs)"
 cp "$repo/scripts/tarball-check/lease.mjs" .
 node lease.mjs || fail "lease.mjs"
+
+say "next to ioredis 5: core, client, http and worker in a second empty project, lease.mjs there"
+mkdir "$work/project-ioredis5"
+(
+  cd "$work/project-ioredis5"
+  npm init -y >/dev/null
+  npm install --no-audit --no-fund --loglevel=warn "$work"/tarballs/leasehold-{core,client,http,worker}-*.tgz \
+    ioredis@5 >"$work/npm-install-ioredis5.log" 2>&1 ||
+    { cat "$work/npm-install-ioredis5.log" >&2; fail "npm install of the tarballs with ioredis@5"; }
+  no_peer_warnings "$work/npm-install-ioredis5.log"
+  version=$(installed_version ioredis)
+  [ "${version%%.*}" = 5 ] || fail "expected ioredis 5 in the second project, got $version"
+  ok "npm install core, client, http, worker + ioredis@5: no peer warning (ioredis $version)"
+  cp "$repo/scripts/tarball-check/lease.mjs" .
+  node lease.mjs || fail "lease.mjs with ioredis $version"
+)
 
 say "@leasehold/http: leasedFetch through a loopback proxy (scripts/tarball-check/http.mjs)"
 cp "$repo/scripts/tarball-check/http.mjs" .
