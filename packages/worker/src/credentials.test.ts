@@ -3,9 +3,9 @@ import { ProxyManager } from '@leasehold/client';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { startTestWorker, useTestSchema, waitFor } from '../test/testSupport.js';
+import { JobName } from './jobs/schedules.js';
 import { createLogger } from './logger.js';
 import type { RedisEndpoint } from './options.js';
-import { JobName } from './schedules.js';
 
 const PROXY_PASSWORDS = ['Pr0xy-pass-ONE', 'Pr0xy-pass-TWO'];
 const DB_PASSWORD = 'Db-pass-THREE';

@@ -8,12 +8,12 @@ import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { useTestSchema, writeErrorEntries } from '../test/testSupport.js';
-import { ErrorLogStore } from './errorLogStore.js';
-import { ErrorLogStream } from './errorLogStream.js';
-import { sweepExpiredLeases } from './leaseExpiry.js';
+import { ErrorLogStore } from './errorLog/errorLogStore.js';
+import { ErrorLogStream } from './errorLog/errorLogStream.js';
+import { migrateDatabase } from './errorLog/migrations.js';
+import { persistErrorLogs } from './errorLog/persistErrorLogs.js';
+import { sweepExpiredLeases } from './jobs/leaseExpiry.js';
 import { createLogger } from './logger.js';
-import { migrateDatabase } from './migrations.js';
-import { persistErrorLogs } from './persistErrorLogs.js';
 
 const ENTRIES = 10_000;
 const LEASES = 5_000;

@@ -8,20 +8,20 @@ import {
 } from '@leasehold/client';
 import { parseInput } from '@leasehold/core';
 import { Queue, Worker } from 'bullmq';
-import { ErrorLogStore } from './errorLogStore.js';
-import { ErrorLogStream } from './errorLogStream.js';
-import { checkHealth, type HealthReport } from './health.js';
-import { type OpsServer, startOpsServer } from './httpServer.js';
+import { ErrorLogStore } from './errorLog/errorLogStore.js';
+import { ErrorLogStream } from './errorLog/errorLogStream.js';
+import { migrateDatabase } from './errorLog/migrations.js';
+import { NO_DATABASE_NOTE } from './errorLog/persistErrorLogs.js';
+import { createProcessor, type HousekeepingDeps, runHousekeeping } from './jobs/processor.js';
+import { HOUSEKEEPING_QUEUE, queuePrefix, upsertSchedules } from './jobs/schedules.js';
 import { type Logger, silentLogger } from './logger.js';
-import { createMetricsRegistry } from './metrics.js';
-import { migrateDatabase } from './migrations.js';
+import { checkHealth, type HealthReport } from './operations/health.js';
+import { type OpsServer, startOpsServer } from './operations/httpServer.js';
+import { createMetricsRegistry } from './operations/metrics.js';
+import { PoolSnapshots } from './operations/poolSnapshots.js';
 import { type WorkerOptions, WorkerOptionsSchema } from './options.js';
-import { NO_DATABASE_NOTE } from './persistErrorLogs.js';
-import { PoolSnapshots } from './poolSnapshots.js';
-import { createProcessor, type HousekeepingDeps, runHousekeeping } from './processor.js';
 import { redactConnectionUrl } from './redaction.js';
 import { checkRedis, closeRedis, openRedis, type RedisClient } from './redisConnections.js';
-import { HOUSEKEEPING_QUEUE, queuePrefix, upsertSchedules } from './schedules.js';
 
 export interface WorkerHandle {
   /** Finish the jobs in progress, then close the worker, queue, HTTP server, PostgreSQL and Redis. */

@@ -1,9 +1,9 @@
 import { type Lease, ProxyManager } from '@leasehold/client';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
-import { startTestWorker, waitFor } from '../test/testSupport.js';
+import { startTestWorker, waitFor } from '../../test/testSupport.js';
+import type { WorkerHandle } from '../worker.js';
 import { JobName } from './schedules.js';
-import type { WorkerHandle } from './worker.js';
 
 // The delay ends by moving the pool's clock; the worker runs the same test-clock scripts.
 useTestClockLibrary();

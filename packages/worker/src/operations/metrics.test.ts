@@ -2,10 +2,10 @@ import { ProxyManager } from '@leasehold/client';
 import { ERROR_CATEGORIES } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
-import { parsePrometheus, series, startTestWorker } from '../test/testSupport.js';
-import type { ErrorLogStore } from './errorLogStore.js';
+import { parsePrometheus, series, startTestWorker } from '../../test/testSupport.js';
+import type { ErrorLogStore } from '../errorLog/errorLogStore.js';
+import type { WorkerHandle } from '../worker.js';
 import { checkHealth } from './health.js';
-import type { WorkerHandle } from './worker.js';
 
 // The worker replicas run in this process: they read the moved clock too.
 useTestClockLibrary();

@@ -1,6 +1,6 @@
 import type { KeySchema } from '@leasehold/core';
+import type { RedisClient } from '../redisConnections.js';
 import { entryFromReply, type StreamEntry } from './errorLogRows.js';
-import type { RedisClient } from './redisConnections.js';
 
 /** The consumer group every replica reads pools' error-log streams through. */
 export const ERROR_LOG_GROUP = 'leasehold-persist';

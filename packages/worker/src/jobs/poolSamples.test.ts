@@ -1,9 +1,9 @@
 import { PoolStatsReader, ProxyManager } from '@leasehold/client';
 import { describeEachTarget, type RedisClient, scanKeys } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
-import { startTestWorker, waitFor } from '../test/testSupport.js';
+import { startTestWorker, waitFor } from '../../test/testSupport.js';
+import type { WorkerHandle } from '../worker.js';
 import { recordPoolSamples, SAMPLES_KEPT } from './poolSamples.js';
-import type { WorkerHandle } from './worker.js';
 
 async function keyspace(redis: RedisClient, prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();

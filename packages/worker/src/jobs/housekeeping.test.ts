@@ -1,9 +1,9 @@
 import { ProxyManager } from '@leasehold/client';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
-import { startTestWorker, waitFor } from '../test/testSupport.js';
+import { startTestWorker, waitFor } from '../../test/testSupport.js';
+import type { WorkerHandle } from '../worker.js';
 import { JobName } from './schedules.js';
-import type { WorkerHandle } from './worker.js';
 
 const PROXY = 'http://scraper:s3cret-proxy-pw@10.1.0.1:8080';
 

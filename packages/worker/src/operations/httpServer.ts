@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+import { redactCredentials } from '../redaction.js';
 import type { HealthReport } from './health.js';
-import type { Logger } from './logger.js';
-import { redactCredentials } from './redaction.js';
 
 export interface OpsServer {
   /** The bound port (useful when 0 asked for a free one). */

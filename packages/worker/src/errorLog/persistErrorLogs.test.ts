@@ -8,13 +8,13 @@ import {
   usePersistenceFixture,
   waitFor,
   writeErrorEntries,
-} from '../test/testSupport.js';
+} from '../../test/testSupport.js';
+import { JobName } from '../jobs/schedules.js';
+import { createLogger } from '../logger.js';
 import { ErrorLogStore } from './errorLogStore.js';
 import { ErrorLogStream } from './errorLogStream.js';
-import { createLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { NO_DATABASE_NOTE, persistErrorLogs } from './persistErrorLogs.js';
-import { JobName } from './schedules.js';
 
 const settings = { batchSize: 1000, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 };
 

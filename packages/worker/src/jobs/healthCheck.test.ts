@@ -10,14 +10,14 @@ import {
   useTestClockLibrary,
 } from '@leasehold/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { capturedLogger, startTestWorker, testSchema, waitFor } from '../test/testSupport.js';
-import { ErrorLogHistory } from './errorLogHistory.js';
-import { ErrorLogStore } from './errorLogStore.js';
-import { ErrorLogStream } from './errorLogStream.js';
+import { capturedLogger, startTestWorker, testSchema, waitFor } from '../../test/testSupport.js';
+import { ErrorLogHistory } from '../errorLog/errorLogHistory.js';
+import { ErrorLogStore } from '../errorLog/errorLogStore.js';
+import { ErrorLogStream } from '../errorLog/errorLogStream.js';
+import { migrateDatabase } from '../errorLog/migrations.js';
+import { persistErrorLogs } from '../errorLog/persistErrorLogs.js';
+import { silentLogger } from '../logger.js';
 import { runHealthChecks } from './healthCheck.js';
-import { silentLogger } from './logger.js';
-import { migrateDatabase } from './migrations.js';
-import { persistErrorLogs } from './persistErrorLogs.js';
 import { JobName } from './schedules.js';
 
 // The probe interval is passed by moving the pool's clock, not by sleeping.

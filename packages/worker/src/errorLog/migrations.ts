@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /** Shipped beside src/ and dist/ (package.json "files"), so one path works for both. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 export const MIGRATIONS_TABLE = 'leasehold_migrations';
 
 /**

@@ -10,9 +10,9 @@ import {
 } from '@leasehold/core';
 import type pg from 'pg';
 import { z } from 'zod';
-import { databaseSchemaNameSchema, databaseUrlSchema } from './options.js';
+import { databaseSchemaNameSchema, databaseUrlSchema } from '../options.js';
+import { redactCredentials } from '../redaction.js';
 import { errorLogTable, openPostgresPool } from './postgres.js';
-import { redactCredentials } from './redaction.js';
 
 /**
  * The error-log history the worker copied to PostgreSQL, queried by pool, proxy, session,

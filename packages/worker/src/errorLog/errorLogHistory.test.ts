@@ -2,11 +2,11 @@ import { type ErrorLogEntry, ProxyManager, ValidationError } from '@leasehold/cl
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type TestSchema, testSchema, writeErrorEntries } from '../test/testSupport.js';
+import { type TestSchema, testSchema, writeErrorEntries } from '../../test/testSupport.js';
+import { silentLogger } from '../logger.js';
 import { ErrorLogHistory, ErrorLogHistoryUnavailableError } from './errorLogHistory.js';
 import { ErrorLogStore } from './errorLogStore.js';
 import { ErrorLogStream } from './errorLogStream.js';
-import { silentLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { persistErrorLogs } from './persistErrorLogs.js';
 

@@ -1,10 +1,10 @@
 import type { ProxyManager } from '@leasehold/client';
 import type { Job } from 'bullmq';
+import { type PersistErrorLogsDeps, persistErrorLogs } from '../errorLog/persistErrorLogs.js';
 import { recoverDueCooldowns } from './cooldownRecovery.js';
 import type { JobReport } from './eachPool.js';
 import { type HealthCheckOptions, runHealthChecks } from './healthCheck.js';
 import { sweepExpiredLeases } from './leaseExpiry.js';
-import { type PersistErrorLogsDeps, persistErrorLogs } from './persistErrorLogs.js';
 import { type PoolSamplesDeps, recordPoolSamples } from './poolSamples.js';
 import { JobName } from './schedules.js';
 

@@ -1,4 +1,4 @@
-import { redactCredentials } from './redaction.js';
+import { redactCredentials } from '../redaction.js';
 
 /** One error-log stream entry as read from Redis: its id and its field/value pairs. */
 export interface StreamEntry {

@@ -7,10 +7,10 @@ import {
   useTestClockLibrary,
 } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
-import { parsePrometheus, series } from '../test/testSupport.js';
+import { parsePrometheus, series } from '../../test/testSupport.js';
+import { silentLogger } from '../logger.js';
 import { checkHealth } from './health.js';
 import { type OpsServer, startOpsServer } from './httpServer.js';
-import { silentLogger } from './logger.js';
 import { createMetricsRegistry } from './metrics.js';
 import { PoolSnapshots } from './poolSnapshots.js';
 

@@ -1,8 +1,8 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
-import { completedJobs, startTestWorker, waitFor } from '../test/testSupport.js';
+import { completedJobs, startTestWorker, waitFor } from '../../test/testSupport.js';
+import type { WorkerHandle } from '../worker.js';
 import { JOB_NAMES } from './schedules.js';
-import type { WorkerHandle } from './worker.js';
 
 const EVERY_MS = 250;
 /** Runs of each job to watch: enough to see a duplicate or a missed interval. */

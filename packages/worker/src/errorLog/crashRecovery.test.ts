@@ -11,7 +11,7 @@ import {
   type WorkerProcess,
   waitFor,
   writeErrorEntries,
-} from '../test/testSupport.js';
+} from '../../test/testSupport.js';
 import { ErrorLogStream } from './errorLogStream.js';
 
 const ENTRIES = 10_000;

@@ -1,5 +1,5 @@
 import type { ProxyManager } from '@leasehold/client';
-import { eachPool, type JobReport, noReport } from './eachPool.js';
+import { eachPool, type JobReport, noReport } from '../jobs/eachPool.js';
 import { rowFromEntry, type StreamEntry } from './errorLogRows.js';
 import type { ErrorLogStore } from './errorLogStore.js';
 import type { ErrorLogStream } from './errorLogStream.js';

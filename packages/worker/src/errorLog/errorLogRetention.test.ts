@@ -7,13 +7,13 @@ import {
   usePersistenceFixture,
   waitFor,
   writeErrorEntries,
-} from '../test/testSupport.js';
+} from '../../test/testSupport.js';
+import { JobName } from '../jobs/schedules.js';
+import { silentLogger } from '../logger.js';
 import { ErrorLogStore } from './errorLogStore.js';
 import { ErrorLogStream } from './errorLogStream.js';
-import { silentLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { persistErrorLogs } from './persistErrorLogs.js';
-import { JobName } from './schedules.js';
 
 // The lease's expiry is reached by moving the pool's clock, not by sleeping.
 useTestClockLibrary();

@@ -1,5 +1,5 @@
-import type { ErrorLogStore } from './errorLogStore.js';
-import type { RedisClient } from './redisConnections.js';
+import type { ErrorLogStore } from '../errorLog/errorLogStore.js';
+import type { RedisClient } from '../redisConnections.js';
 
 /** A dependency that does not answer within this is reported down, not waited for. */
 const CHECK_TIMEOUT_MS = 1_000;

@@ -2,10 +2,10 @@ import { ProxyManager } from '@leasehold/client';
 import { KeySchema } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { describe, expect, it } from 'vitest';
-import { capturedLogger, useTestSchema } from '../test/testSupport.js';
+import { capturedLogger, useTestSchema } from '../../test/testSupport.js';
+import { createLogger } from '../logger.js';
 import { ErrorLogStore } from './errorLogStore.js';
 import { ErrorLogStream } from './errorLogStream.js';
-import { createLogger } from './logger.js';
 import { migrateDatabase } from './migrations.js';
 import { persistErrorLogs } from './persistErrorLogs.js';
 
