@@ -20,7 +20,7 @@
     ARGV[1] key prefix of the pool
     ARGV[2] proxy id
     ARGV[3] lease id
-    ARGV[4] outcome: '' none, '1' ok, '0' failure
+    ARGV[4] outcome: '' none (nothing is recorded, as release without one), '1' ok, '0' failure
     ARGV[5] error category            ARGV[6] HTTP status code
     ARGV[7] retryAfterMs              ARGV[8] message
     ARGV[9] latencyMs                 ARGV[10] new session data
@@ -46,6 +46,9 @@ end
 if tonumber(deadline) <= ctx.now then
   return { -3 }
 end
-local lease = readLease(ctx, leaseId, proxyId) or { id = leaseId, proxyId = proxyId }
-applyOutcome(ctx, lease, readOutcome(ARGV, 4), loadProxy(ctx, proxyId), false)
+local outcome = readOutcome(ARGV, 4)
+if outcome then
+  local lease = readLease(ctx, leaseId, proxyId) or { id = leaseId, proxyId = proxyId }
+  applyOutcome(ctx, lease, outcome, loadProxy(ctx, proxyId), false)
+end
 return { 1 }

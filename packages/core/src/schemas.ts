@@ -373,27 +373,41 @@ const latencyMs = z.number().finite().min(0).max(3_600_000);
 /** Opaque session blob (cookies); capped in bytes so one bad caller cannot bloat Redis. */
 const sessionData = wellFormedString({ maxBytes: LIMITS.maxSessionDataBytes });
 
-export const OutcomeSchema = z.discriminatedUnion('ok', [
-  z
-    .object({
-      ok: z.literal(true),
-      latencyMs: latencyMs.optional(),
-      sessionData: sessionData.optional(),
-    })
-    .strict(),
-  z
-    .object({
-      ok: z.literal(false),
-      error: z.enum(ERROR_CATEGORIES),
-      // Any three-digit code: sites answer with non-standard ones (LinkedIn's 999).
-      statusCode: z.int().min(100).max(999).optional(),
-      retryAfterMs: z.number().finite().min(0).max(LIMITS.maxRetryAfterMs).optional(),
-      message: wellFormedString().max(1000).optional(),
-      latencyMs: latencyMs.optional(),
-      sessionData: sessionData.optional(),
-    })
-    .strict(),
-]);
+/**
+ * What a request through a lease came to. An empty `{}` says nothing and is refused (naming
+ * `outcome.ok`) by release and recordResult alike; a release without an outcome is the way
+ * to say nothing.
+ */
+export const OutcomeSchema = z.discriminatedUnion(
+  'ok',
+  [
+    z
+      .object({
+        ok: z.literal(true),
+        latencyMs: latencyMs.optional(),
+        sessionData: sessionData.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        ok: z.literal(false),
+        error: z.enum(ERROR_CATEGORIES),
+        // Any three-digit code: sites answer with non-standard ones (LinkedIn's 999).
+        statusCode: z.int().min(100).max(999).optional(),
+        retryAfterMs: z.number().finite().min(0).max(LIMITS.maxRetryAfterMs).optional(),
+        message: wellFormedString().max(1000).optional(),
+        latencyMs: latencyMs.optional(),
+        sessionData: sessionData.optional(),
+      })
+      .strict(),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'must be true (a success) or false (a failure, with its error category)'
+        : undefined,
+  },
+);
 export type Outcome = z.input<typeof OutcomeSchema>;
 
 export const ErrorLogQuerySchema = z
