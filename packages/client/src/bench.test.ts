@@ -159,6 +159,52 @@ describeEachTarget('minHealthScore: benching and the probe lease', (ctx) => {
     expect((await off.manager.acquireProxy({ pool: off.pool }))?.proxyId).toBe(off.proxyId);
   });
 
+  it('turning minHealthScore off (0) takes every benched proxy off the bench at once (logged)', async () => {
+    const { manager, pool, proxyId, clock } = await benchPool();
+    const [second] = await manager.addProxies(pool, [{ url: proxyUrls(1, 1)[0] as string }]);
+    const secondId = second?.id as string;
+    // The second is benched first and waits for its probe; the first still rests.
+    await manager.releaseProxy(
+      (await manager.acquireProxy({ pool, filters: { exclude: [proxyId] } })) as Lease,
+      fail,
+    );
+    await clock.advance(BASE_MS);
+    await manager.recoverCooldowns(pool);
+    await manager.releaseProxy(
+      (await manager.acquireProxy({ pool, filters: { exclude: [secondId] } })) as Lease,
+      fail,
+    );
+    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({ benched: true });
+    expect(await manager.getProxyState(pool, secondId)).toMatchObject({
+      benched: true,
+      benchedUntil: null,
+    });
+
+    await manager.upsertPool({ name: pool, minHealthScore: 0 });
+    for (const id of [proxyId, secondId])
+      expect(await manager.getProxyState(pool, id)).toMatchObject({
+        benched: false,
+        benchReason: null,
+        benchedUntil: null,
+      });
+    const lifted = (await manager.getErrorLog(pool, { limit: 10 })).filter(
+      (e) => e.type === 'transition' && e.reason === 'bench_off',
+    );
+    expect(lifted.map((e) => [e.proxyId, e.from, e.to]).sort()).toEqual(
+      [
+        [proxyId, 'benched', 'in_rotation'],
+        [secondId, 'bench_probe', 'in_rotation'],
+      ].sort(),
+    );
+    // Both serve three leases at once again, not one probe lease at a time.
+    const leases: (Lease | null)[] = [];
+    for (const id of [proxyId, secondId, proxyId, secondId, proxyId, secondId])
+      leases.push(await manager.acquireProxy({ pool, filters: { exclude: [id] } }));
+    expect(leases.map((l) => l?.proxyId)).toEqual([1, 2, 3].flatMap(() => [secondId, proxyId]));
+    for (const lease of leases) await manager.releaseProxy(lease as Lease, fail);
+    expect(await manager.getProxyState(pool, proxyId)).toMatchObject({ benched: false });
+  });
+
   it('a reset or a re-enable takes a proxy off the bench (logged)', async () => {
     const { manager, pool, proxyId } = await benchPool();
     await manager.releaseProxy((await manager.acquireProxy({ pool })) as Lease, fail);

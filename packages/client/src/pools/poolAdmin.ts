@@ -34,29 +34,38 @@ export async function upsertPool(
   const hash = hashFromFlat(reply[1]);
   // Also resumes a build that a crashed or closed client left half done.
   if (hash.healthIndexes === 'building') await buildHealthIndexes(ctx, name);
-  if (reply[0] !== 1 && given.includes('defaultMaxConcurrency')) await refreshCaps(ctx, name);
+  if (reply[0] !== 1 && given.includes('defaultMaxConcurrency'))
+    await walkProxies(ctx, name, luaScripts.refreshCaps);
+  // Turned off, the minimum must not keep holding out the proxies it benched.
+  if (reply[0] !== 1 && hash.minHealthScore === '0' && given.includes('minHealthScore'))
+    await walkProxies(ctx, name, luaScripts.liftBenches);
   return { ...(poolSettingsFromHash(name, hash) as PoolSettings), created: reply[0] === 1 };
 }
 
-/**
- * After defaultMaxConcurrency changed: re-index the proxies it caps, both indexes, one bounded
- * batch per script call, so a proxy at a lowered cap leaves the available indexes and one
- * below a raised cap comes back. Acquire checks the cap as it is now meanwhile (and if this
- * walk is cut short), so no lease is granted past it.
- */
-/** Proxies a refreshCaps call looks at: ~8 ms of Redis time each (100,000 proxies, 20,000 leased). */
-const CAP_REFRESH_BATCH = 500;
+/** Proxies one walking call looks at: ~8 ms of Redis time (100,000 proxies, 20,000 leased). */
+const WALK_BATCH = 500;
 
-async function refreshCaps(ctx: ManagerContext, pool: string): Promise<void> {
+/**
+ * After a setting changed that existing proxies must follow, walk every proxy of the pool
+ * (both indexes), one bounded batch per script call: refreshCaps re-indexes those a changed
+ * defaultMaxConcurrency caps (acquire checks the cap as it is now meanwhile, and if the walk
+ * is cut short, so no lease is granted past it); liftBenches takes benched proxies off the
+ * bench once minHealthScore is 0.
+ */
+async function walkProxies(
+  ctx: ManagerContext,
+  pool: string,
+  script: typeof luaScripts.refreshCaps | typeof luaScripts.liftBenches,
+): Promise<void> {
   for (const index of ['unavailable', 'available']) {
     let cursor = '-inf';
     do {
       ctx.throwIfClosed();
-      const reply = await ctx.runPoolScript(luaScripts.refreshCaps, pool, [
+      const reply = await ctx.runPoolScript(script, pool, [
         ctx.prefix(pool),
         index,
         cursor,
-        CAP_REFRESH_BATCH,
+        WALK_BATCH,
       ]);
       cursor = String(reply[1]);
     } while (cursor !== '');

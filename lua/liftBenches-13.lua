@@ -1,0 +1,61 @@
+--[[
+  One bounded batch of taking a pool's proxies off the bench after its minHealthScore was
+  turned off (0): the next `batch` proxies after the cursor (by insertion order) of one of the
+  two indexes that together list the pool. A benched proxy, resting or awaiting its probe,
+  is back in rotation at once (transition reason `bench_off`); any other proxy is left as it
+  is. While the minimum stays 0 no proxy is benched again, so one walk of both indexes lifts
+  every bench; a minimum set again meanwhile ends the walk.
+
+  Input:
+    KEYS[1] pool                (hash) settings and live counters of the pool
+    KEYS[2] unavailable         (zset) proxies not leasable now, by insertion order
+    KEYS[3] availableByOrder    (zset) leasable proxies by insertion order   (first-available)
+    KEYS[4] availableByLastUse  (zset) leasable proxies by last-use sequence (round-robin)
+    KEYS[5] availableByLoad     (zset) leasable proxies by live lease count  (least-used)
+    KEYS[6] availableByHealth   (zset) leasable proxies by -health score     (healthiest)
+    KEYS[7] availableByLatency  (zset) leasable proxies by mean latency      (lowest-latency)
+    KEYS[8] leaseDeadlines      (zset) "<proxyId>:<leaseId>" by expiry time (ms)
+    KEYS[9] cooldowns           (zset) proxies with an open circuit or a rest, by due time
+    KEYS[10] errorLog           (stream) failures, transitions and expiries, capped
+    KEYS[11] sessions           (zset) live sessions by creation time
+    KEYS[12] idleSessions       (zset) live sessions without a lease, by last use
+    KEYS[13] leases             (hash) leaseId -> "acquiredAt|fencingToken|scope|sessionId|consumer"
+
+    ARGV[1] key prefix of the pool, e.g. "lh:{latam}:"
+    ARGV[2] which index to walk: 'unavailable' or 'available'
+    ARGV[3] cursor: the insertion order after which to go on, or '-inf' to start
+    ARGV[4] batch: proxies looked at by this call, at most
+
+  Output:
+    { 1, cursor, lifted }  cursor = where the next call goes on, or '' when the walk of that
+                           index is done; lifted = proxies taken off the bench
+    { -1 }                 the pool does not exist
+  Events: SPUBLISH on "<prefix>capacity" for every proxy that becomes leasable.
+]]
+--- @include "includes/bench"
+
+local ctx = poolContext(KEYS, ARGV[1])
+if not poolSettings(ctx) then
+  return { -1 }
+end
+if minHealthScore(ctx) > 0 then
+  return { 1, '', 0 }
+end
+local indexKey = ARGV[2] == 'available' and ctx.available[1] or ctx.unavailable
+local batch = tonumber(ARGV[4])
+local after = ARGV[3] == '-inf' and '-inf' or '(' .. ARGV[3]
+local page = rcall('ZRANGE', indexKey, after, '+inf', 'BYSCORE', 'LIMIT', 0, batch, 'WITHSCORES')
+local lifted = 0
+for i = 1, #page, 2 do
+  local proxyId = page[i]
+  if rcall('HEXISTS', proxyKey(ctx, proxyId), 'bench') == 1 then
+    unbenchProxy(ctx, proxyId, 'bench_off')
+    scheduleRecovery(ctx, proxyId)
+    refreshAvailability(ctx, proxyId)
+    lifted = lifted + 1
+  end
+end
+if #page < 2 * batch then
+  return { 1, '', lifted }
+end
+return { 1, page[#page], lifted }
