@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { duplicateConnections } from './connection.js';
+import { duplicateConnections } from './redis/connection.js';
 
 /**
  * Wakes acquirers that wait for capacity (acquireProxy with waitMs) instead of letting them

@@ -39,7 +39,6 @@ export {
   SessionProxyUnavailableError,
   ValidationError,
 } from '@leasehold/core';
-export { isRedisClient, type RedisConnectionOption } from './connection.js';
 export type {
   HealthCheckResult,
   HealthCheckTarget,
@@ -48,6 +47,7 @@ export type {
 export { PoolStatsReader } from './poolStatsReader.js';
 export type { DeletedPool, DeletePoolOptions } from './pools/poolAdmin.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';
+export { isRedisClient, type RedisConnectionOption } from './redis/connection.js';
 export {
   createRedisClient,
   DEFAULT_REDIS_URL,
@@ -58,8 +58,8 @@ export {
   redisEndpointFromEnv,
   redisEndpointSchema,
   redisOptionsFromUrl,
-} from './redisEndpoint.js';
-export { typedRedisError } from './redisErrors.js';
+} from './redis/endpoint.js';
+export { typedRedisError } from './redis/errors.js';
 export type { ScriptLibrary } from './scriptRunner.js';
 export type {
   AcquireEvent,

@@ -10,12 +10,12 @@ import {
 } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
 import { CapacitySignal } from './capacitySignal.js';
+import { ListenerSet } from './listeners.js';
 import {
   duplicateConnections,
   openRedisConnection,
   type RedisConnectionOption,
-} from './connection.js';
-import { ListenerSet } from './listeners.js';
+} from './redis/connection.js';
 import { ScriptRunner } from './scriptRunner.js';
 import type { AcquireEvent, ReleaseEvent } from './types.js';
 

@@ -7,7 +7,7 @@ import {
   ValidationError,
 } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
-import { isRedisClient, withTypedErrors } from './connection.js';
+import { isRedisClient, withTypedErrors } from './redis/connection.js';
 import { statsFromReply } from './replies.js';
 import { ScriptRunner } from './scriptRunner.js';
 import type { PoolStats } from './types.js';

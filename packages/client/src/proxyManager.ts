@@ -11,7 +11,6 @@ import {
   type RetryOptions,
 } from '@leasehold/core';
 import { z } from 'zod';
-import { isRedisClient, type RedisConnectionOption } from './connection.js';
 import {
   claimHealthChecks,
   type HealthCheckResult,
@@ -42,6 +41,7 @@ import {
   upsertPool,
 } from './pools/poolAdmin.js';
 import { addProxies, listProxies, removeProxy } from './pools/proxies.js';
+import { isRedisClient, type RedisConnectionOption } from './redis/connection.js';
 import { deleteOtherScriptLibraries, scriptLibraries } from './scriptLibrary/scriptLibraries.js';
 import type { ScriptLibrary } from './scriptRunner.js';
 import { getSessionState, transitionSessionState } from './sessions/sessions.js';

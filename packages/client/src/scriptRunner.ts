@@ -5,7 +5,7 @@ import {
   scriptLibraryInUse,
 } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
-import { withTypedErrors } from './connection.js';
+import { withTypedErrors } from './redis/connection.js';
 
 /**
  * Runs the Lua scripts as functions of one Redis Functions library (FCALL). "Function not

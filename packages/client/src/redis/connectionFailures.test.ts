@@ -8,9 +8,9 @@ import {
 } from '@leasehold/testing';
 import { Cluster, Redis } from 'ioredis';
 import { afterEach, expect, it, vi } from 'vitest';
-import { proxyUrls } from '../test/testSupport.js';
+import { proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
 import { isRedisClient } from './connection.js';
-import { ProxyManager } from './proxyManager.js';
 
 /** A plain redis:// URL of the target (a cluster's first node, spoken to as one server). */
 function serverUrl(target: RedisTarget): string {

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import { createRedisClient } from './redisEndpoint.js';
-import { guardConnection, typedRedisError } from './redisErrors.js';
+import { createRedisClient } from './endpoint.js';
+import { guardConnection, typedRedisError } from './errors.js';
 
 /** What ProxyManager accepts: a URL, or a connected ioredis client the caller owns. */
 export type RedisConnectionOption = string | Redis | Cluster;

@@ -3,9 +3,9 @@ import { inspect } from 'node:util';
 import { RedisConnectionError } from '@leasehold/core';
 import { aclDenials, applyAcl, describeEachSecureTarget, secureClient } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { proxyUrls } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
-import { createRedisClient, type RedisEndpoint } from './redisEndpoint.js';
+import { proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
+import { createRedisClient, type RedisEndpoint } from './endpoint.js';
 
 /** Every kind of call the manager makes, so a missing permission cannot hide. */
 async function useEverything(manager: ProxyManager, pool: string): Promise<void> {

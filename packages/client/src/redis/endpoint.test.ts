@@ -1,11 +1,7 @@
 import { LeaseholdError } from '@leasehold/core';
 import { validationErrorOf as validationOf } from '@leasehold/testing';
 import { describe, expect, it } from 'vitest';
-import {
-  describeRedisEndpoint,
-  redisEndpointFromEnv,
-  redisOptionsFromUrl,
-} from './redisEndpoint.js';
+import { describeRedisEndpoint, redisEndpointFromEnv, redisOptionsFromUrl } from './endpoint.js';
 
 describe('Redis endpoints from URLs and the environment', () => {
   it('reads TLS, an ACL user, a percent-encoded password and the database index', () => {

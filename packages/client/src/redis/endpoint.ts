@@ -1,7 +1,7 @@
 import { ValidationError } from '@leasehold/core';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
-import { formatRedisAddress, guardConnection } from './redisErrors.js';
+import { formatRedisAddress, guardConnection } from './errors.js';
 
 /**
  * Where Redis is, in the one shape the client, the worker, the CLI and the dashboard all take,

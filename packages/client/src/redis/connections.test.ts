@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describeEachTarget, type StandaloneTarget } from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { proxyUrls } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
+import { proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
 
 // Connections named for this test, as the server sees them (CLIENT LIST), with the last
 // command each one ran.
