@@ -39,14 +39,17 @@ describeEachTarget('worker cooldown-recovery and reuse delays', (ctx) => {
     );
     expect(await redis.hexists(proxyKey, 'reuseDelayUntil')).toBe(0);
     expect(await redis.zcard(keys.cooldowns)).toBe(0);
-    const recoveries = await (replicas[0] as WorkerHandle).queue.getJobs(['completed'], 0, -1);
-    expect(
-      recoveries.some(
-        (job) =>
-          job.name === JobName.COOLDOWN_RECOVERY &&
-          (job.returnvalue as { recovered: number }).recovered === 1,
-      ),
-    ).toBe(true);
+    // The job lifts the delay before BullMQ records it as completed: wait for the record too.
+    await waitFor(
+      'the cooldown-recovery job that lifted it to complete',
+      async () =>
+        (await (replicas[0] as WorkerHandle).queue.getJobs(['completed'], 0, -1)).some(
+          (job) =>
+            job.name === JobName.COOLDOWN_RECOVERY &&
+            (job.returnvalue as { recovered: number }).recovered === 1,
+        ),
+      5_000,
+    );
     // Leasable again, and the new lease starts a new delay.
     const second = (await manager.acquireProxy({ pool: 'eu' })) as Lease;
     expect(second.acquiredAt).toBeGreaterThanOrEqual(first.acquiredAt + 120_000);
