@@ -19,6 +19,7 @@ const alias = {
   '@leasehold/dashboard': fromRoot('./packages/dashboard/src/index.ts'),
   '@leasehold/http': fromRoot('./packages/http/src/index.ts'),
   '@leasehold/crawlee': fromRoot('./packages/crawlee/src/index.ts'),
+  '@leasehold/forward-proxy': fromRoot('./packages/forward-proxy/src/index.ts'),
 };
 
 // Real redis-server processes and child processes: be generous.
@@ -52,6 +53,7 @@ export default defineConfig({
       packageProject('dashboard'),
       packageProject('http'),
       packageProject('crawlee'),
+      packageProject('forward-proxy'),
       // Build-time tools (the Lua loader), kept out of every package's runtime.
       project('scripts', 'scripts/**/*.test.ts'),
       // Each example run as a user runs it (pnpm example <name>), against the private Redis.

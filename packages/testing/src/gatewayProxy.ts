@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { answerConnect, openTunnel, proxyCredentials } from '@leasehold/forward-proxy';
 import { listenOnLoopback } from './loopbackListener.js';
 
 /**
@@ -54,16 +55,6 @@ export interface GatewayProxy {
 
 const DEFAULT_SESSION = { in: 'username', pattern: /-session-([A-Za-z0-9]+)/ } as const;
 
-function credentialsOf(req: IncomingMessage): { username: string; password: string } | null {
-  const header = req.headers['proxy-authorization'] ?? '';
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
-  if (!match) return null;
-  const pair = Buffer.from(match[1] as string, 'base64').toString('utf8');
-  const colon = pair.indexOf(':');
-  if (colon <= 0) return null;
-  return { username: pair.slice(0, colon), password: pair.slice(colon + 1) };
-}
-
 export async function startGatewayProxy(options: GatewayProxyOptions = {}): Promise<GatewayProxy> {
   const sessionRule = options.session ?? DEFAULT_SESSION;
   const requests: GatewayRequest[] = [];
@@ -86,8 +77,9 @@ export async function startGatewayProxy(options: GatewayProxyOptions = {}): Prom
 
   /** Authenticates a request, reads its session and records it with its exit; null = refused. */
   const admit = (req: IncomingMessage): GatewayRequest | null => {
-    const credentials = credentialsOf(req);
-    if (credentials === null || (options.accept && !options.accept(credentials))) {
+    const credentials = proxyCredentials(req);
+    const accepted = options.accept ?? ((given) => given.username !== '');
+    if (credentials === null || !accepted(credentials)) {
       state.refused++;
       return null;
     }
@@ -126,21 +118,11 @@ export async function startGatewayProxy(options: GatewayProxyOptions = {}): Prom
   // request (target = host:port), then tunnelled to the target for real (loopback only).
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     client.on('error', () => client.destroy());
-    if (admit(req) === null) {
-      client.end(
-        'HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Basic realm="gateway"\r\ncontent-length: 0\r\n\r\n',
-      );
-      return;
-    }
-    const { hostname, port } = new URL(`http://${req.url ?? ''}`);
-    const upstream = connect(Number(port), hostname, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.once('close', () => upstream.destroy());
+    if (admit(req) === null)
+      return answerConnect(client, 407, 'Proxy Authentication Required', {
+        'proxy-authenticate': 'Basic realm="gateway"',
+      });
+    openTunnel(req, client, head);
   });
   const listener = await listenOnLoopback(server);
   const port = listener.port;

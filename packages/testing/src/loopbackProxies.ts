@@ -1,16 +1,10 @@
 // Real proxies on loopback for integration tests and examples: an HTTP forward proxy with
-// Basic auth and a SOCKS5 proxy with RFC 1929 username/password auth. Each counts what it
-// served and records the username each request came with, so a test checks what the proxy
-// saw, not what the client believes it sent.
+// Basic auth (@leasehold/forward-proxy, the demo's too) and a SOCKS5 proxy with RFC 1929
+// username/password auth. Each counts what it served and records the username each request
+// came with, so a test checks what the proxy saw, not what the client believes it sent.
 import { timingSafeEqual } from 'node:crypto';
-import {
-  Agent,
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
 import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { startForwardProxy } from '@leasehold/forward-proxy';
 import { type LoopbackListener, listenOnLoopback } from './loopbackListener.js';
 
 export interface LoopbackProxyOptions {
@@ -33,17 +27,6 @@ export interface LoopbackProxy {
   readonly usernames: readonly string[];
   close(): Promise<void>;
 }
-
-const HOP_BY_HOP = new Set([
-  'proxy-authorization',
-  'proxy-connection',
-  'connection',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -88,97 +71,26 @@ function handle(listener: LoopbackListener, url: string, counters: Counters): Lo
 
 /** An HTTP forward proxy on 127.0.0.1: absolute-URI requests forwarded, CONNECT tunnelled. */
 export async function startHttpProxy(options: LoopbackProxyOptions = {}): Promise<LoopbackProxy> {
-  const counters: Counters = { requests: 0, tunnels: 0, refused: 0, usernames: [] };
-  const upstreamAgent = new Agent({ keepAlive: true });
-
-  /** The username of an accepted request, or undefined when it must be refused. */
-  const authenticate = (req: IncomingMessage): string | undefined => {
-    const given = req.headers['proxy-authorization'] ?? '';
-    if (options.username === undefined) return '';
-    const pair = `${options.username}:${options.password ?? ''}`;
-    const expected = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
-    if (!sameSecret(given, expected)) {
-      counters.refused++;
-      return undefined;
-    }
-    return options.username;
+  const { username, password = '' } = options;
+  const proxy = await startForwardProxy({
+    keepAlive: true,
+    ...(username === undefined ? {} : { auth: { username, password } }),
+  });
+  return {
+    port: proxy.port,
+    url: proxy.url,
+    get requests() {
+      return proxy.requests;
+    },
+    get tunnels() {
+      return proxy.tunnels;
+    },
+    get refused() {
+      return proxy.refused;
+    },
+    usernames: proxy.usernames,
+    close: () => proxy.close(),
   };
-
-  const forward = (req: IncomingMessage, res: ServerResponse): void => {
-    const user = authenticate(req);
-    if (user === undefined) {
-      res.writeHead(407, { 'proxy-authenticate': 'Basic realm="leasehold-test"' }).end();
-      return;
-    }
-    let target: URL;
-    try {
-      target = new URL(req.url ?? '');
-    } catch {
-      res.writeHead(400).end('absolute URI expected');
-      return;
-    }
-    counters.requests++;
-    counters.usernames.push(user);
-    const headers: Record<string, string | string[]> = {};
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
-    }
-    const upstream = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: `${target.pathname}${target.search}`,
-        method: req.method,
-        headers,
-        agent: upstreamAgent,
-      },
-      (answer) => {
-        const answerHeaders = { ...answer.headers };
-        for (const key of HOP_BY_HOP) delete answerHeaders[key];
-        res.writeHead(answer.statusCode ?? 502, answerHeaders);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(upstream);
-  };
-
-  const tunnel = (req: IncomingMessage, client: Socket, head: Buffer): void => {
-    client.on('error', () => client.destroy());
-    const user = authenticate(req);
-    if (user === undefined) {
-      client.end(
-        'HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Basic realm="leasehold-test"\r\ncontent-length: 0\r\n\r\n',
-      );
-      return;
-    }
-    counters.tunnels++;
-    counters.usernames.push(user);
-    const { hostname, port } = new URL(`http://${req.url ?? ''}`);
-    const upstream = connect(Number(port), hostname.replace(/^\[|\]$/g, ''), () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => {
-      if (!client.destroyed) client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
-    });
-    client.once('close', () => upstream.destroy());
-  };
-
-  const server = createServer(forward);
-  server.on('connect', (req, socket, head) => tunnel(req, socket as Socket, head));
-  server.on('clientError', (_error, socket) => socket.destroy());
-  const listener = await listenOnLoopback(server);
-  const close = async (): Promise<void> => {
-    upstreamAgent.destroy();
-    await listener.close();
-  };
-  return handle({ ...listener, close }, proxyUrl('http', listener.port, options), counters);
 }
 
 /** Reads a byte stream in exact-length pieces (SOCKS messages arrive split or merged). */
