@@ -63,7 +63,7 @@ describeEachTarget('dashboard over HTTP', (ctx) => {
     expect(bodies.get('/queues/api/queues')).toContain('housekeeping');
     expect(JSON.parse(bodies.get('/api/pools') ?? '[]')[0]).toMatchObject({
       pool,
-      states: { active: 3, disabled: 0 },
+      counts: { totalProxies: 3, active: 3, disabled: 0 },
     });
   });
 

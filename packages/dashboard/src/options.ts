@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseInput, ValidationError } from '@leasehold/core';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
@@ -15,6 +16,12 @@ export interface DashboardOptions {
   databaseUrl?: string;
   /** LEASEHOLD_DASHBOARD_TOKEN: every request must carry it (Bearer header or login cookie). */
   token?: string;
+  /**
+   * LEASEHOLD_DASHBOARD_ALLOWED_HOSTS: names (or `name:port`) the dashboard answers to besides
+   * 127.0.0.1, localhost, [::1] and the bind host, e.g. the name of a reverse proxy in front.
+   * Any other `Host` header is refused (a DNS-rebinding page names its own host).
+   */
+  allowedHosts?: string[];
 }
 
 export interface Dashboard {
@@ -22,14 +29,58 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
+/** A DNS name: letters, digits and hyphens per label; a last label of digits only would be an IPv4 typo. */
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** An IP address or a host name that could resolve; `127.999.1.1` is neither. */
+export function isHostName(value: string): boolean {
+  if (isIP(value) !== 0) return true;
+  return HOSTNAME.test(value) && !/^\d+$/.test(value.split('.').at(-1) ?? '');
+}
+
+export function isLoopback(host: string): boolean {
+  const name = host.toLowerCase();
+  return name === 'localhost' || name === '::1' || (isIP(name) === 4 && name.startsWith('127.'));
+}
+
+const hostSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .refine(isHostName, 'must be an IP address or a host name (e.g. 127.0.0.1, ::1, 0.0.0.0)');
+
+/** `name` or `name:port` (IPv6 in brackets), as a Host header carries it. */
+const allowedHostSchema = z
+  .string()
+  .min(1)
+  .max(260)
+  .refine(
+    (v) => parseHostHeader(v) !== undefined,
+    'must be a host name or IP, optionally with :port (IPv6 in brackets)',
+  );
+
+/**
+ * At least 16 characters, no whitespace (a token pasted with a newline, or 16 spaces, is a
+ * mistake), and not one character repeated: the token is the only thing between the network
+ * and the proxy actions.
+ */
+const tokenSchema = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .max(512)
+  .regex(/^\S+$/, 'must not contain whitespace')
+  .refine((v) => new Set(v).size >= 6, 'must mix at least 6 different characters');
+
 const OptionsSchema = z
   .object({
-    host: z.string().min(1).max(255).default('127.0.0.1'),
+    host: hostSchema.default('127.0.0.1'),
     port: z.int().min(0).max(65_535).default(9470),
     // Checked in full by ProxyManager, which the dashboard builds first.
     prefix: z.string().max(64).default('lh'),
     databaseUrl: z.string().min(1).max(4096).optional(),
-    token: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+    token: tokenSchema.optional(),
+    allowedHosts: z.array(allowedHostSchema).max(64).default([]),
   })
   .strict();
 
@@ -47,8 +98,17 @@ export class DashboardTokenRequiredError extends ValidationError {
   }
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+/**
+ * Checks every option but `redis`, and throws the ValidationError a caller would get from
+ * startDashboard: a CLI calls it before it opens any connection.
+ */
+export function validateDashboardOptions(
+  options: Omit<DashboardOptions, 'redis'>,
+): z.output<typeof OptionsSchema> {
+  const parsed = parseInput(OptionsSchema, options, 'options');
+  if (!isLoopback(parsed.host) && parsed.token === undefined)
+    throw new DashboardTokenRequiredError(parsed.host);
+  return parsed;
 }
 
 export function resolveOptions(options: DashboardOptions): ResolvedDashboardOptions {
@@ -57,8 +117,22 @@ export function resolveOptions(options: DashboardOptions): ResolvedDashboardOpti
       { field: 'redis', message: 'an ioredis Redis or Cluster is required' },
     ]);
   const { redis, ...rest } = options;
-  const parsed = parseInput(OptionsSchema, rest, 'options');
-  if (!isLoopback(parsed.host) && parsed.token === undefined)
-    throw new DashboardTokenRequiredError(parsed.host);
-  return { ...parsed, redis };
+  return { ...validateDashboardOptions(rest), redis };
+}
+
+export interface HostAndPort {
+  /** Lower case, IPv6 without brackets, no trailing dot. */
+  name: string;
+  port: number | undefined;
+}
+
+/** `name[:port]` or `[v6][:port]`, or undefined for anything else (a path, userinfo, junk). */
+export function parseHostHeader(value: string): HostAndPort | undefined {
+  const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/i.exec(value);
+  if (m === null) return undefined;
+  const name = (m[1] ?? m[2] ?? '').toLowerCase().replace(/\.$/, '');
+  if (m[1] !== undefined ? isIP(name) !== 6 : !isHostName(name)) return undefined;
+  const port = m[3] === undefined ? undefined : Number(m[3]);
+  if (port !== undefined && port > 65_535) return undefined;
+  return { name, port };
 }

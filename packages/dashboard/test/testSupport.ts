@@ -2,8 +2,9 @@
 import { ProxyManager } from '@leasehold/client';
 import type { TargetContext } from '@leasehold/testing';
 import { afterEach } from 'vitest';
+import { type Clock, systemClock } from '../src/clock.js';
 import type { Dashboard, DashboardOptions } from '../src/options.js';
-import { startDashboard } from '../src/server.js';
+import { launchDashboard } from '../src/server.js';
 
 export const PASSWORD = 'Pa55-w0rd-never-shown';
 export const HOSTILE = '<script>window.pwned=1</script>';
@@ -24,14 +25,17 @@ export async function seedPool(ctx: TargetContext, pool = 'shop', count = 3) {
   return { prefix, manager, proxies, pool };
 }
 
-/** Dashboards started by a test, closed after it (port 0: a free one). */
+/** Dashboards started by a test, closed after it (port 0: a free one; `clock` for sessions). */
 export function useDashboards(ctx: TargetContext) {
   const open: Dashboard[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((d) => d.close()));
   });
-  return async (options: Omit<DashboardOptions, 'redis'>): Promise<Dashboard> => {
-    const dashboard = await startDashboard({ port: 0, redis: ctx.redis(), ...options });
+  return async (
+    options: Partial<DashboardOptions> & { clock?: Clock } = {},
+  ): Promise<Dashboard> => {
+    const { clock = systemClock, ...rest } = options;
+    const dashboard = await launchDashboard({ port: 0, redis: ctx.redis(), ...rest }, clock);
     open.push(dashboard);
     return dashboard;
   };
@@ -50,5 +54,28 @@ export function form(fields: Record<string, string>): RequestInit {
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields).toString(),
+  };
+}
+
+/**
+ * Counts the commands a real client sends, by name (pipelined ones included): how a test
+ * sees how much Redis work one page costs, whatever else runs on the same server.
+ */
+export function countCommands(client: { sendCommand: (...args: never[]) => unknown }) {
+  const counts = new Map<string, number>();
+  const send = client.sendCommand.bind(client) as (...args: unknown[]) => unknown;
+  Object.assign(client, {
+    sendCommand: (command: { name: string }, ...rest: unknown[]) => {
+      counts.set(command.name, (counts.get(command.name) ?? 0) + 1);
+      return send(command, ...rest);
+    },
+  });
+  return {
+    /** Commands named `name` since the last call, and start counting again. */
+    take(name: string): number {
+      const n = counts.get(name) ?? 0;
+      counts.clear();
+      return n;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { seedPool, useDashboards } from '../test/testSupport.js';
+import { seedPool, useDashboards } from '../../test/testSupport.js';
 
 describeEachTarget('dashboard: the pool page shows its settings', (ctx) => {
   const start = useDashboards(ctx);

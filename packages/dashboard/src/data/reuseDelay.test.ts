@@ -1,6 +1,6 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { seedPool, useDashboards } from '../test/testSupport.js';
+import { seedPool, useDashboards } from '../../test/testSupport.js';
 
 describeEachTarget('dashboard: a proxy within its reuse delay', (ctx) => {
   const start = useDashboards(ctx);
@@ -11,11 +11,9 @@ describeEachTarget('dashboard: a proxy within its reuse delay', (ctx) => {
     const lease = await manager.acquireProxy({ pool });
     expect(lease?.proxyId).toBe(proxies[0]?.id);
     const { url } = await start({ prefix });
-    const rows = (await (await fetch(`${url}/api/pools/${pool}/proxies`)).json()) as {
-      id: string;
-      state: string;
-      backAt: number | null;
-    }[];
+    const { proxies: rows } = (await (await fetch(`${url}/api/pools/${pool}/proxies`)).json()) as {
+      proxies: { id: string; state: string; backAt: number | null }[];
+    };
     const delayed = rows.find((r) => r.id === lease?.proxyId);
     const other = rows.find((r) => r.id !== lease?.proxyId);
     expect(delayed).toMatchObject({
@@ -26,9 +24,9 @@ describeEachTarget('dashboard: a proxy within its reuse delay', (ctx) => {
     const page = await (await fetch(`${url}/pools/${pool}`)).text();
     expect(page).toContain('<span class="pill resting">resting</span>');
     const [overview] = (await (await fetch(`${url}/api/pools`)).json()) as {
-      states: Record<string, number>;
+      counts: Record<string, number>;
     }[];
-    expect(overview?.states).toMatchObject({ active: 1, resting: 1 });
+    expect(overview?.counts).toMatchObject({ active: 2, availableProxies: 1, totalLeases: 1 });
     await manager.close();
   });
 });

@@ -1,5 +1,5 @@
+import type { SampleInterval } from '../data/samples.js';
 import { type Html, html } from './html.js';
-import type { SampleInterval } from './samples.js';
 
 /** Category colours; unknown categories cycle through the last ones. */
 const COLOURS = ['#2f6fed', '#c0362c', '#b7791f', '#1f8a4c', '#7a5af8', '#0e9384', '#667085'];
@@ -52,7 +52,7 @@ export function lineChart(
     series.length > 1
       ? html`<div class="legend">${series.map(
           (s, i) =>
-            html`<span><i style="background:${s.colour ?? COLOURS[i % COLOURS.length]}"></i>${s.name} ${fmt(s.legend === 'latest' ? (s.values.at(-1) ?? 0) : s.values.reduce((a, b) => a + b, 0))}</span>`,
+            html`<span><svg width="10" height="3" aria-hidden="true"><rect width="10" height="3" fill="${s.colour ?? COLOURS[i % COLOURS.length]}"/></svg>${s.name} ${fmt(s.legend === 'latest' ? (s.values.at(-1) ?? 0) : s.values.reduce((a, b) => a + b, 0))}</span>`,
         )}</div>`
       : html``;
   return html`<figure class="chart"><figcaption>${title} <small>max ${fmt(max)}</small></figcaption>

@@ -1,6 +1,6 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { PASSWORD, seedPool, useDashboards } from '../test/testSupport.js';
+import { PASSWORD, seedPool, useDashboards } from '../../test/testSupport.js';
 
 describeEachTarget('dashboard: benched proxies', (ctx) => {
   const start = useDashboards(ctx);
@@ -16,12 +16,9 @@ describeEachTarget('dashboard: benched proxies', (ctx) => {
     expect(benchedUntil).not.toBeNull();
 
     const { url } = await start({ prefix });
-    const rows = (await (await fetch(`${url}/api/pools/${pool}/proxies`)).json()) as {
-      id: string;
-      state: string;
-      backAt: number | null;
-      benchReason: string | null;
-    }[];
+    const { proxies: rows } = (await (await fetch(`${url}/api/pools/${pool}/proxies`)).json()) as {
+      proxies: { id: string; state: string; backAt: number | null; benchReason: string | null }[];
+    };
     expect(rows.find((r) => r.id === benchedId)).toMatchObject({
       state: 'benched',
       backAt: benchedUntil,
@@ -29,10 +26,11 @@ describeEachTarget('dashboard: benched proxies', (ctx) => {
     });
     const other = proxies.find((p) => p.id !== benchedId)?.id;
     expect(rows.find((r) => r.id === other)).toMatchObject({ state: 'active', benchReason: null });
+    // Status counts: a benched proxy is still active (its rest is the pool page's to show).
     const overview = (await (await fetch(`${url}/api/pools`)).json()) as {
-      states: Record<string, number>;
+      counts: Record<string, number>;
     }[];
-    expect(overview[0]?.states).toMatchObject({ benched: 1, active: 1 });
+    expect(overview[0]?.counts).toMatchObject({ active: 2, disabled: 0, availableProxies: 1 });
     const page = await (await fetch(`${url}/pools/${pool}`)).text();
     expect(page).toContain('class="pill benched" title="health_below_minimum"');
     expect(page).not.toContain(PASSWORD);

@@ -8,7 +8,6 @@ import {
 } from '@leasehold/core';
 import { ERROR_LOG_TYPES, type ErrorLogHistory } from '@leasehold/worker';
 import { z } from 'zod';
-import type { ErrorFilters } from './html.js';
 
 const RECENT_LIMIT = 200;
 const HISTORY_LIMIT = 200;
@@ -21,6 +20,13 @@ const FiltersSchema = z.object({
   type: z.preprocess(blank, z.enum(ERROR_LOG_TYPES).optional()),
   category: z.preprocess(blank, z.enum(ERROR_CATEGORIES).optional()),
 });
+
+export interface ErrorFilters {
+  proxyId?: string | undefined;
+  sessionId?: string | undefined;
+  type?: string | undefined;
+  category?: string | undefined;
+}
 
 export interface ErrorLogView {
   entries: (ErrorLogEntry & { source: 'redis' | 'postgres' })[];

@@ -2,7 +2,7 @@ import { PoolStatsReader } from '@leasehold/client';
 import { describeEachTarget } from '@leasehold/testing';
 import { recordPoolSamples } from '@leasehold/worker';
 import { expect, it } from 'vitest';
-import { HOSTILE, seedPool, useDashboards } from '../test/testSupport.js';
+import { HOSTILE, seedPool, useDashboards } from '../../test/testSupport.js';
 
 const pointsOf = (page: string, series: string) =>
   new RegExp(`data-series="${series}"[^>]*points="([^"]*)"`).exec(page)?.[1]?.split(' ') ?? [];
@@ -30,7 +30,7 @@ describeEachTarget('dashboard charts from the worker samples', (ctx) => {
     const { url } = await start({ prefix });
     const page = await (await fetch(`${url}/pools/${pool}`)).text();
     expect(page).not.toContain('id="charts-empty"');
-    expect(page.match(/<svg /g)).toHaveLength(3);
+    expect(page.match(/<figure class="chart">/g)).toHaveLength(3);
     const acquires = pointsOf(page, 'acquires');
     expect(acquires).toHaveLength(acquiresPerInterval.length);
     // Heights follow the deltas: the 0 interval sits on the baseline, the 3 at the top.
