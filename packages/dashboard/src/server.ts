@@ -42,8 +42,14 @@ export async function launchDashboard(input: DashboardOptions, clock: Clock): Pr
   const { redis } = options;
   // Closed in reverse order, by close() or by a failed start.
   const opened: (() => Promise<void> | void)[] = [];
+  // Every closer runs even if one before it fails; the first failure is rethrown.
   const close = async () => {
-    for (const closeOne of opened.splice(0).reverse()) await closeOne();
+    const failures: unknown[] = [];
+    for (const closeOne of opened.splice(0).reverse())
+      await Promise.resolve()
+        .then(closeOne)
+        .catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
   };
   try {
     const manager = new ProxyManager({ redis, prefix: options.prefix });
@@ -53,7 +59,7 @@ export async function launchDashboard(input: DashboardOptions, clock: Clock): Pr
     if (history) opened.push(() => history.close());
     // bull-board's reads go through a connection of their own.
     const queueConnection = redis.duplicate();
-    opened.push(() => queueConnection.disconnect());
+    opened.push(() => disconnected(queueConnection));
     const queue = new Queue(HOUSEKEEPING_QUEUE, {
       connection: queueConnection,
       prefix: queuePrefix(options.prefix),
@@ -137,4 +143,13 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
   }
   const address = app.server.address();
   return typeof address === 'object' && address !== null ? address.port : port;
+}
+
+/** Disconnects and waits until the connection has ended. */
+function disconnected(connection: DashboardOptions['redis']): Promise<void> {
+  if (connection.status === 'end') return Promise.resolve();
+  return new Promise((resolve) => {
+    connection.once('end', () => resolve());
+    connection.disconnect();
+  });
 }

@@ -1,4 +1,5 @@
 // Helpers shared by the dashboard's test files (not exported by the package).
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { ProxyManager } from '@leasehold/client';
 import type { TargetContext } from '@leasehold/testing';
 import { afterEach } from 'vitest';
@@ -78,4 +79,33 @@ export function countCommands(client: { sendCommand: (...args: never[]) => unkno
       return n;
     },
   };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A request with any Host header (fetch won't send one of its own choosing). */
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
