@@ -6,7 +6,7 @@
  *   pnpm demo [--seconds 60] [--scrapers 4]
  */
 import { parseArgs } from 'node:util';
-import { runDemo } from '../packages/cli/src/demo/index.js';
+import { runDemo } from '../packages/cli/src/demo/run.js';
 
 const { values } = parseArgs({
   options: {

@@ -93,16 +93,20 @@ function cliBundle(): Promise<string> {
 export async function runLeaseholdCli(
   args: readonly string[],
   env: Record<string, string> = {},
+  /** A process still running after this long is killed: its code is then null. */
+  timeoutMs = 0,
 ): Promise<CliResult> {
   const entry = await cliBundle();
   try {
     const { stdout, stderr } = await run(process.execPath, [entry, ...args], {
       cwd: root,
       env: { ...process.env, ...env },
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    const e = error as { code: number | null; stdout: string; stderr: string };
+    return { code: e.code as number, stdout: e.stdout, stderr: e.stderr };
   }
 }

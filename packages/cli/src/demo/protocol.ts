@@ -1,8 +1,11 @@
+import type { RedisEndpoint } from '@leasehold/client';
+
 /** What runDemo and its scraper child processes share (the scraper module runs on import). */
 export const SCRAPER_CONFIG_ENV = 'LEASEHOLD_DEMO_SCRAPER';
 
 export interface ScraperConfig {
-  redisUrl: string;
+  /** The demo's own endpoint (credentials, TLS, cluster nodes): plain JSON. */
+  redis: string | RedisEndpoint;
   prefix: string;
   pool: string;
   consumer: string;

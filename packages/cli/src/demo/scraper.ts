@@ -4,7 +4,7 @@
  * outcome; until the deadline or a stop message. Each request is reported to the parent.
  */
 import { request } from 'node:http';
-import { classifyOutcome, type Lease, ProxyManager } from '@leasehold/client';
+import { classifyOutcome, createRedisClient, type Lease, ProxyManager } from '@leasehold/client';
 import {
   SCRAPER_CONFIG_ENV,
   type ScraperCommand,
@@ -59,7 +59,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
-  const manager = new ProxyManager({ redis: config.redisUrl, prefix: config.prefix });
+  const redis = createRedisClient(config.redis, {
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: 3,
+  });
+  const manager = new ProxyManager({ redis, prefix: config.prefix });
   // Booting (tsx, the client) takes a moment: the parent starts the clock when all are ready.
   const deadline = await new Promise<number>((resolve) => {
     process.on('message', (command: ScraperCommand) => {
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await manager.close();
+    redis.disconnect();
     process.disconnect?.();
   }
 }

@@ -1,6 +1,6 @@
 import { ValidationError } from '@leasehold/core';
 import { describe, expect, it } from 'vitest';
-import { parseInstant } from './errorEntries.js';
+import { parseInstant } from './instant.js';
 
 describe('--since / --until values', () => {
   const now = 1_760_000_000_000;

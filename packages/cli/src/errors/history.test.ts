@@ -8,7 +8,7 @@ import {
   silentLogger,
 } from '@leasehold/worker';
 import { it as baseIt, expect } from 'vitest';
-import { useTestSchema } from '../../worker/test/testSupport.js';
+import { useTestSchema } from '../../../worker/test/testSupport.js';
 
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
 
@@ -78,8 +78,10 @@ describeEachTarget('leasehold errors --history', (ctx) => {
       ['errors', 'shop', '--history', '--category', 'gremlins'],
       env,
     );
-    expect(badCategory.code).toBe(1);
-    expect(badCategory.stderr).toContain('query.category');
+    // A value outside the choices is a usage error, refused before anything connects.
+    expect(badCategory.code).toBe(2);
+    expect(badCategory.stderr).toContain("argument 'gremlins' is invalid");
+    expect(badCategory.stderr).toContain('blocked');
 
     const withoutHistory = await runLeaseholdCli(['errors', 'shop', '--type', 'failure'], env);
     expect(withoutHistory.code).toBe(1);
