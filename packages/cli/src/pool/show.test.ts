@@ -1,6 +1,7 @@
 import { ProxyManager } from '@leasehold/client';
 import { describeEachTarget, redisTargetEnv, runLeaseholdCli } from '@leasehold/testing';
 import { it as baseIt, expect } from 'vitest';
+import { cliInProcess } from '../../test/cliSupport.js';
 
 // Each CLI call is a fresh Node process: give these tests room on 2 cores.
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 120_000);
@@ -39,5 +40,23 @@ describeEachTarget('leasehold shows minHealthScore, healthCheck and benched prox
     expect(text.stdout).toMatch(/benched\s+true/);
     expect(text.stdout).toMatch(/benchReason\s+health_below_minimum/);
     expect(text.stdout).not.toContain('s3cret');
+  });
+
+  it("pool show masks the health-check URL's password in text and --json, unless asked", async () => {
+    const prefix = ctx.uniquePrefix();
+    const env = { ...redisTargetEnv(ctx.target), LEASEHOLD_PREFIX: prefix };
+    const manager = new ProxyManager({ redis: ctx.redis(), prefix });
+    const url = 'https://probe:pr0be-s3cret@health.example/check?token=1';
+    await manager.upsertPool({ name: 'p', healthCheck: { url, intervalSeconds: 60 } });
+    const text = await cliInProcess(['pool', 'show', 'p'], env);
+    const json = await cliInProcess(['pool', 'show', 'p', '--json'], env);
+    for (const shown of [text, json]) {
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).not.toContain('pr0be-s3cret');
+      expect(shown.stdout).toContain('https://***:***@health.example/check');
+    }
+    const asked = await cliInProcess(['pool', 'show', 'p', '--json', '--show-credentials'], env);
+    expect(JSON.parse(asked.stdout).healthCheck.url).toBe(url);
+    await manager.close();
   });
 });
