@@ -29,7 +29,9 @@ export type LeaseholdErrorCode =
   /** @leasehold/http: a response body past leasedFetch's maxBodyBytes. */
   | 'RESPONSE_TOO_LARGE'
   /** @leasehold/http: every leasedFetch attempt failed before an HTTP answer. */
-  | 'ATTEMPTS_EXHAUSTED';
+  | 'ATTEMPTS_EXHAUSTED'
+  /** @leasehold/http: fetch refused what the site answered (a redirect loop, a garbled response). */
+  | 'SITE_RESPONSE_REFUSED';
 
 export interface LeaseholdErrorDetails {
   field?: string | undefined;

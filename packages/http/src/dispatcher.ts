@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Agent, type buildConnector, type Dispatcher, ProxyAgent } from 'undici';
+import { Agent, type buildConnector, type Dispatcher, Pool, ProxyAgent } from 'undici';
+import { ProxyTunnelError } from './attemptFaults.js';
 import {
   credentialedUrl,
   isSocks,
@@ -16,6 +17,22 @@ export interface ProxyDispatcherOptions {
    * The system's trust store (and NODE_EXTRA_CA_CERTS) applies without it.
    */
   tls?: buildConnector.BuildOptions;
+}
+
+/**
+ * The pool ProxyAgent sends CONNECT through, its failures marked as the proxy's: past the
+ * tunnel, the same errors (a parser error, a reset) may be the site's.
+ */
+function tunnelPool(origin: URL, options: Pool.Options): Pool {
+  const pool = new Pool(origin, options);
+  const connect = pool.connect.bind(pool) as (o: Dispatcher.ConnectOptions) => Promise<unknown>;
+  Object.assign(pool, {
+    connect: (o: Dispatcher.ConnectOptions) =>
+      connect(o).catch((error: unknown) => {
+        throw new ProxyTunnelError(error);
+      }),
+  });
+  return pool;
 }
 
 function basicToken(proxy: LeaseProxy): string | undefined {
@@ -44,6 +61,7 @@ export function proxyDispatcher(
     ...(token === undefined ? {} : { token }),
     requestTls: tls,
     proxyTls: tls,
+    clientFactory: tunnelPool,
   });
 }
 

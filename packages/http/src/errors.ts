@@ -40,3 +40,17 @@ export class AttemptsExhaustedError extends LeaseholdError {
     this.attempts = attempts;
   }
 }
+
+/**
+ * fetch refused what the site answered (a redirect loop, a redirect fetch will not follow, a
+ * response that is not HTTP): the proxy delivered it, so it is not retried and not counted.
+ */
+export class SiteResponseError extends LeaseholdError {
+  constructor(message: string, cause: unknown) {
+    super('SITE_RESPONSE_REFUSED', `The site's response was refused: ${message}`, {
+      field: 'url',
+      hint: 'Another proxy would get the same answer; fetch this URL with redirect: "manual" to see it',
+      cause,
+    });
+  }
+}

@@ -8,8 +8,9 @@ import {
   redactMessage,
 } from '@leasehold/core';
 import { type Dispatcher, fetch, Response } from 'undici';
+import { faultOf } from './attemptFaults.js';
 import { proxyDispatcher, sharedProxyDispatcher } from './dispatcher.js';
-import { AttemptsExhaustedError, ResponseTooLargeError } from './errors.js';
+import { AttemptsExhaustedError, ResponseTooLargeError, SiteResponseError } from './errors.js';
 import {
   type LeasedFetchOptions,
   type ParsedLeasedFetch,
@@ -156,8 +157,10 @@ function withLease(response: Response, lease: Lease, attempts: number): LeasedRe
  * fetch with undici, read the body (at most maxBodyBytes), classify the outcome, release
  * with it, and try again on another proxy when the failure is the proxy's: no HTTP answer
  * (network, timeout, a refused tunnel), 407, or 429 (the proxy now rests for this scope).
- * Any other answer, 404 or 500 alike, is returned as it is. A user abort releases the lease
- * without an outcome and rethrows the abort reason. The lease is released on every path.
+ * Any other answer, 404 or 500 alike, is returned as it is. A request fetch would refuse is a
+ * ValidationError before any lease; an answer fetch refuses (a redirect loop, bytes that are
+ * not HTTP) is a SiteResponseError, not retried. Both, and a user abort (the abort reason is
+ * rethrown), release without an outcome. The lease is released on every path.
  */
 export async function leasedFetch(
   manager: LeaseManager,
@@ -193,6 +196,10 @@ export async function leasedFetch(
       }
       if (attempt.kind === 'error') {
         const message = failureMessage(lease, describe(attempt.error));
+        // Any proxy would get the same answer: not retried, released without an outcome.
+        if (!attempt.timedOut && faultOf(attempt.error) === 'site') {
+          throw new SiteResponseError(message, attempt.error);
+        }
         const classified = attempt.timedOut
           ? ({ ok: false, error: 'timeout' } as const)
           : classifyOutcome({ error: attempt.error });
@@ -216,7 +223,7 @@ export async function leasedFetch(
       lastResponse = response;
       lastFailure = undefined;
     } finally {
-      // A user abort is nobody's failure: released without an outcome.
+      // A user abort or the site's answer is nobody's failure: released without an outcome.
       await manager.releaseProxy(lease, signal?.aborted ? undefined : outcome);
     }
   }

@@ -6,6 +6,7 @@ import {
 } from '@leasehold/core';
 import type { buildConnector, RequestInit } from 'undici';
 import { z } from 'zod';
+import { checkRequest, checkTarget, isStream } from './requestChecks.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_BODY_BYTES_LIMIT = 1024 * 1024 * 1024;
@@ -41,30 +42,9 @@ export interface ParsedLeasedFetch {
   reuseConnections: boolean;
 }
 
-function parseTarget(url: unknown): URL {
-  let target: URL | undefined;
-  try {
-    if (typeof url === 'string' || url instanceof URL) target = new URL(url);
-  } catch {}
-  if (!target) throw new ValidationError([{ field: 'url', message: 'must be an absolute URL' }]);
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new ValidationError([{ field: 'url', message: 'must be an http: or https: URL' }]);
-  }
-  return target;
-}
-
-function isStream(body: unknown): boolean {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    (typeof (body as ReadableStream).getReader === 'function' ||
-      typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
-  );
-}
-
 /** Every input checked before anything is leased. */
 export function parseLeasedFetch(url: unknown, options: unknown): ParsedLeasedFetch {
-  const target = parseTarget(url);
+  const target = checkTarget(url);
   const { maxAttempts, timeoutMs, maxBodyBytes, init, tls, reuseConnections, ...acquire } =
     parseInput(LeasedFetchOptionsSchema, options);
   const given: RequestInit = init ?? {};
@@ -78,6 +58,7 @@ export function parseLeasedFetch(url: unknown, options: unknown): ParsedLeasedFe
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ValidationError([{ field: 'init.signal', message: 'must be an AbortSignal' }]);
   }
+  checkRequest(target, given);
   // A session given by id is bound to its proxy: there is no other proxy to retry on.
   const attempts = typeof acquire.session === 'object' ? 1 : maxAttempts;
   if (attempts > 1 && isStream(given.body)) {
