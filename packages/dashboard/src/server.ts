@@ -9,6 +9,7 @@ import {
 } from '@leasehold/worker';
 import { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Cluster, Redis } from 'ioredis';
 import { type Clock, systemClock } from './clock.js';
 import { PoolReads } from './data/overview.js';
 import { ProxyPages } from './data/proxyPage.js';
@@ -58,7 +59,7 @@ export async function launchDashboard(input: DashboardOptions, clock: Clock): Pr
       options.databaseUrl === undefined ? undefined : ErrorLogHistory.connect(options.databaseUrl);
     if (history) opened.push(() => history.close());
     // bull-board's reads go through a connection of their own.
-    const queueConnection = redis.duplicate();
+    const queueConnection = duplicateOf(redis);
     opened.push(() => disconnected(queueConnection));
     const queue = new Queue(HOUSEKEEPING_QUEUE, {
       connection: queueConnection,
@@ -143,6 +144,11 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
   }
   const address = app.server.address();
   return typeof address === 'object' && address !== null ? address.port : port;
+}
+
+/** Narrowed first: ioredis 6's two duplicate() signatures differ, so the union has none. */
+function duplicateOf(redis: DashboardOptions['redis']): DashboardOptions['redis'] {
+  return redis.isCluster ? (redis as Cluster).duplicate() : (redis as Redis).duplicate();
 }
 
 /** Disconnects and waits until the connection has ended. */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterEach, expect, it } from 'vitest';
+import { duplicateOf } from '../test/testSupport.js';
 import { startDashboard } from './server.js';
 
 /** The connections startDashboard opens beside the caller's (bull-board's), as it opens them. */
@@ -25,7 +26,7 @@ describeEachTarget('startDashboard: checks first, leaves nothing open when it fa
   });
 
   it('a host that is no address (127.999.1.1) is a typed error before any connection opens', async () => {
-    const redis = ctx.redis().duplicate();
+    const redis = duplicateOf(ctx.redis());
     const opened = trackDuplicates(redis);
     await expect(startDashboard({ host: '127.999.1.1', port: 0, redis })).rejects.toMatchObject({
       code: 'VALIDATION',
@@ -43,7 +44,7 @@ describeEachTarget('startDashboard: checks first, leaves nothing open when it fa
     const port = await new Promise<number>((resolve) =>
       blocker?.listen(0, '127.0.0.1', () => resolve((blocker?.address() as { port: number }).port)),
     );
-    const redis = ctx.redis().duplicate();
+    const redis = duplicateOf(ctx.redis());
     const opened = trackDuplicates(redis);
     await expect(startDashboard({ port, redis })).rejects.toMatchObject({
       code: 'VALIDATION',

@@ -2,6 +2,7 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { ProxyManager } from '@leasehold/client';
 import type { TargetContext } from '@leasehold/testing';
+import type { Cluster, Redis } from 'ioredis';
 import { afterEach } from 'vitest';
 import { type Clock, systemClock } from '../src/clock.js';
 import type { Dashboard, DashboardOptions } from '../src/options.js';
@@ -108,4 +109,9 @@ export function rawRequest(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** A second connection like `client` (ioredis 6's union of duplicate() signatures has none). */
+export function duplicateOf(client: Redis | Cluster): Redis | Cluster {
+  return client.isCluster ? (client as Cluster).duplicate() : (client as Redis).duplicate();
 }

@@ -1,6 +1,12 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { countCommands, PASSWORD, seedPool, useDashboards } from '../../test/testSupport.js';
+import {
+  countCommands,
+  duplicateOf,
+  PASSWORD,
+  seedPool,
+  useDashboards,
+} from '../../test/testSupport.js';
 
 const TOTAL = 20_000;
 const DISABLED = 3000;
@@ -18,7 +24,7 @@ describeEachTarget('dashboard with a 20,000-proxy pool', (ctx) => {
           .slice(i, i + 200)
           .map((id) => manager.transitionProxyState(pool, id, 'disabled', 'test')),
       );
-    const redis = ctx.redis().duplicate();
+    const redis = duplicateOf(ctx.redis());
     const commands = countCommands(redis);
     const { url } = await start({ prefix, redis });
     const get = async (path: string) => {

@@ -2,7 +2,13 @@ import { describeEachTarget } from '@leasehold/testing';
 import { HOUSEKEEPING_QUEUE, queuePrefix } from '@leasehold/worker';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { csrfFrom, rawRequest, seedPool, useDashboards } from '../../test/testSupport.js';
+import {
+  csrfFrom,
+  duplicateOf,
+  rawRequest,
+  seedPool,
+  useDashboards,
+} from '../../test/testSupport.js';
 import { AllowedHosts } from './allowedHosts.js';
 
 describe('AllowedHosts', () => {
@@ -95,7 +101,7 @@ describeEachTarget('dashboard: Host allow-list against DNS rebinding', (ctx) => 
     expect(pause.status).toBe(421);
     expect((await manager.getProxyState(pool, id)).status).toBe('active');
     const queue = new Queue(HOUSEKEEPING_QUEUE, {
-      connection: ctx.redis().duplicate(),
+      connection: duplicateOf(ctx.redis()),
       prefix: queuePrefix(prefix),
     });
     expect(await queue.isPaused()).toBe(false);
