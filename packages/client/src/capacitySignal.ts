@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { closeRedis } from './redis/connect.js';
 import { duplicateConnections } from './redis/connection.js';
 
 /**
@@ -61,8 +62,11 @@ export class CapacitySignal {
     return this.generations.get(channel) ?? 0;
   }
 
-  /** Wait in line until woken or `timeoutMs` passes; `since` keeps the caller's place. */
-  wait(channel: string, since: number, timeoutMs: number): Promise<void> {
+  /**
+   * Wait in line until woken, `timeoutMs` passes or `signal` aborts; `since` keeps the caller's
+   * place. A waiter that gave up leaves the line, so no wake-up is spent on it.
+   */
+  wait(channel: string, since: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const queue = this.queues.get(channel) ?? [];
       this.queues.set(channel, queue);
@@ -70,14 +74,18 @@ export class CapacitySignal {
         since,
         wake: () => {
           clearTimeout(timer);
+          signal?.removeEventListener('abort', giveUp);
           resolve();
         },
       };
-      const timer = setTimeout(() => {
+      const giveUp = () => {
         const at = queue.indexOf(waiter);
         if (at !== -1) queue.splice(at, 1);
-        resolve();
-      }, timeoutMs);
+        waiter.wake();
+      };
+      const timer = setTimeout(giveUp, timeoutMs);
+      if (signal?.aborted) giveUp();
+      else signal?.addEventListener('abort', giveUp, { once: true });
       let at = queue.length;
       while (at > 0 && (queue[at - 1] as Waiter).since > since) at--;
       queue.splice(at, 0, waiter);
@@ -89,7 +97,7 @@ export class CapacitySignal {
     if (this.subscriber !== undefined) {
       const subscriber = this.subscriber;
       this.subscriber = undefined;
-      await subscriber.quit().catch(() => subscriber.disconnect());
+      await closeRedis(subscriber);
     }
   }
 

@@ -47,9 +47,15 @@ export type {
 export { PoolStatsReader } from './poolStatsReader.js';
 export type { DeletedPool, DeletePoolOptions } from './pools/poolAdmin.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';
+export {
+  type ConnectRedisOptions,
+  closeRedis,
+  connectRedis,
+  createRedisClient,
+  type RedisClient,
+} from './redis/connect.js';
 export { isRedisClient, type RedisConnectionOption } from './redis/connection.js';
 export {
-  createRedisClient,
   DEFAULT_REDIS_URL,
   describeRedisEndpoint,
   type RedisEndpoint,

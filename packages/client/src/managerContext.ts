@@ -11,6 +11,7 @@ import {
 import type { Cluster, Redis } from 'ioredis';
 import { CapacitySignal } from './capacitySignal.js';
 import { ListenerSet } from './listeners.js';
+import { closeRedis } from './redis/connect.js';
 import {
   duplicateConnections,
   openRedisConnection,
@@ -148,8 +149,8 @@ export class ManagerContext {
       this.releaseListeners.clear();
       // Wakes every waiting acquire, which then sees `closed` and throws ClientClosedError.
       await this.capacity.close();
-      await Promise.all(this.extraConnections.map((c) => c.quit().catch(() => c.disconnect())));
-      if (this.ownsConnection) await this.redis.quit().catch(() => this.redis.disconnect());
+      await Promise.all(this.extraConnections.map(closeRedis));
+      if (this.ownsConnection) await closeRedis(this.redis);
     })();
     return this.closing;
   }

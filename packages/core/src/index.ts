@@ -63,6 +63,7 @@ export {
 } from './proxyUrl.js';
 export {
   type Credentials,
+  redactConnectionUrl,
   redactCredentials,
   redactMessage,
   scrubSecrets,

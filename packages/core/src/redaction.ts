@@ -108,3 +108,14 @@ export function redactMessage(text: string, credentials?: Credentials): string {
   const scrubbed = credentials === undefined ? text : scrubSecrets(text, secretForms(credentials));
   return redactCredentials(scrubbed);
 }
+
+/** A Redis or PostgreSQL URL fit for a log line: scheme, host, port and path only. */
+export function redactConnectionUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const masked = parsed.username || parsed.password ? `${MASK}:${MASK}@` : '';
+    return `${parsed.protocol}//${masked}${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return redactCredentials(url);
+  }
+}

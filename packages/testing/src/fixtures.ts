@@ -10,14 +10,13 @@
 import type { RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { CLUSTER_TARGET_KEY, STANDALONE_TARGET_KEY } from './providedContext.js';
-import {
-  type ClusterTarget,
-  closeRedisClient,
-  createRedisClient,
-  type RedisClient,
-  type RedisTarget,
-  type RedisTargetKind,
-  type StandaloneTarget,
+import { closeRedisClient, createRedisClient } from './redisClients.js';
+import type {
+  ClusterTarget,
+  RedisClient,
+  RedisTarget,
+  RedisTargetKind,
+  StandaloneTarget,
 } from './redisTarget.js';
 import { uniquePrefix } from './uniquePrefix.js';
 

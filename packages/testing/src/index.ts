@@ -43,6 +43,7 @@ export {
 } from './loopbackProxies.js';
 export { importPackageCopy, type PackageCopy } from './packageCopy.js';
 export { CLUSTER_TARGET_KEY, STANDALONE_TARGET_KEY } from './providedContext.js';
+export { closeRedisClient, createRedisClient } from './redisClients.js';
 export type { RedisClusterHandle, RedisClusterOptions } from './redisCluster.js';
 export { startRedisCluster } from './redisCluster.js';
 export type { RedisServerHandle, RedisServerOptions, RedisTlsFiles } from './redisServer.js';
@@ -57,9 +58,7 @@ export type {
 } from './redisTarget.js';
 export {
   ALLOW_PORT_6379_ENV,
-  closeRedisClient,
   clusterTargetFromEnv,
-  createRedisClient,
   describeTarget,
   parseNodeList,
   REDIS_CLUSTER_NODES_ENV,

@@ -1,6 +1,7 @@
-// The kinds of Redis a suite runs against, where to find them (env overrides), and how to
-// open a ready ioredis client for each. Targets are plain JSON so they can cross processes.
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+// The kinds of Redis a suite runs against and where to find them (env overrides). Targets
+// are plain JSON so they can cross processes; redisClients.ts opens clients for them. This
+// file imports no client code: the harness's globalSetup reads it outside the aliases.
+import type { Cluster, Redis } from 'ioredis';
 
 export type RedisTargetKind = 'standalone' | 'cluster';
 
@@ -31,7 +32,6 @@ export const REDIS_CLUSTER_NODES_ENV = 'REDIS_CLUSTER_NODES';
 /** Set to 1 to allow the env vars above to point at localhost:6379 (e.g. a CI service). */
 export const ALLOW_PORT_6379_ENV = 'LEASEHOLD_TEST_ALLOW_6379';
 
-const CONNECT_TIMEOUT_MS = 15_000;
 const DEFAULT_REDIS_PORT = 6379;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -105,63 +105,4 @@ export function describeTarget(target: RedisTarget): string {
   return target.kind === 'standalone'
     ? `standalone ${target.url}`
     : `cluster ${target.nodes.map((node) => `${node.host}:${node.port}`).join(',')}`;
-}
-
-/** Quits the client, falling back to disconnect() when the connection is already broken. */
-export async function closeRedisClient(client: RedisClient): Promise<void> {
-  if (client.status === 'end') return;
-  try {
-    await client.quit();
-  } catch {
-    client.disconnect();
-  }
-}
-
-async function connectWithin(client: RedisClient, target: RedisTarget): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`not ready within ${CONNECT_TIMEOUT_MS} ms`)),
-      CONNECT_TIMEOUT_MS,
-    );
-  });
-  try {
-    await Promise.race([client.connect(), timeout]);
-  } catch (error) {
-    // Stop ioredis from reconnecting in the background after we gave up.
-    client.disconnect();
-    throw new Error(`could not connect to ${describeTarget(target)}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Opens a connection to `target` and resolves once it is ready (for a cluster: slot map
- * loaded and cluster_state ok). `redisOptions` apply to every node connection.
- */
-export async function createRedisClient(
-  target: StandaloneTarget,
-  redisOptions?: RedisOptions,
-): Promise<Redis>;
-export async function createRedisClient(
-  target: ClusterTarget,
-  redisOptions?: RedisOptions,
-): Promise<Cluster>;
-export async function createRedisClient(
-  target: RedisTarget,
-  redisOptions?: RedisOptions,
-): Promise<RedisClient>;
-export async function createRedisClient(
-  target: RedisTarget,
-  redisOptions: RedisOptions = {},
-): Promise<RedisClient> {
-  const client =
-    target.kind === 'standalone'
-      ? new Redis(target.url, { ...redisOptions, lazyConnect: true })
-      : new Cluster(target.nodes, { redisOptions, enableReadyCheck: true, lazyConnect: true });
-  await connectWithin(client, target);
-  return client;
 }

@@ -1,4 +1,4 @@
-import { redactCredentials, redactProxyUrl } from '@leasehold/core';
+import { redactConnectionUrl, redactCredentials, redactProxyUrl } from '@leasehold/core';
 
 /**
  * Credential scrubbing for everything the worker prints or stores. Proxy URLs, REDIS_URL and
@@ -7,21 +7,8 @@ import { redactCredentials, redactProxyUrl } from '@leasehold/core';
  * The patterns live in core (`redactCredentials`), shared with the client.
  */
 
-const MASK = '***';
-
-/** A Redis or PostgreSQL URL fit for a log line: scheme, host, port and path only. */
-export function redactConnectionUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const masked = parsed.username || parsed.password ? `${MASK}:${MASK}@` : '';
-    return `${parsed.protocol}//${masked}${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
-  } catch {
-    return redactCredentials(url);
-  }
-}
-
-/** The text redactor and the proxy URL masking the client uses. */
-export { redactCredentials, redactProxyUrl };
+/** The text redactor and the URL masking the client uses (one place for them: core). */
+export { redactConnectionUrl, redactCredentials, redactProxyUrl };
 
 /**
  * A serialised log line with credentials masked. A JSON line is parsed and each string in it

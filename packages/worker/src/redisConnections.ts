@@ -1,8 +1,13 @@
-import { createRedisClient, typedRedisError } from '@leasehold/client';
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import {
+  closeRedis,
+  createRedisClient,
+  type RedisClient,
+  typedRedisError,
+} from '@leasehold/client';
+import type { RedisOptions } from 'ioredis';
 import type { RedisEndpoint } from './options.js';
 
-export type RedisClient = Redis | Cluster;
+export type { RedisClient };
 
 /**
  * Why two kinds of connection: BullMQ's must retry forever (`maxRetriesPerRequest: null`)
@@ -36,12 +41,5 @@ export async function checkRedis(client: RedisClient): Promise<void> {
   }
 }
 
-/** Quit politely; fall back to disconnect when the connection is already broken. */
-export async function closeRedis(client: RedisClient): Promise<void> {
-  if (client.status === 'end') return;
-  try {
-    await client.quit();
-  } catch {
-    client.disconnect();
-  }
-}
+/** Closing is the client's own (quit, or disconnect when already broken). */
+export { closeRedis };

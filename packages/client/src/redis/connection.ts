@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { createRedisClient } from './endpoint.js';
+import { createRedisClient } from './connect.js';
 import { guardConnection, typedRedisError } from './errors.js';
 
 /** What ProxyManager accepts: a URL, or a connected ioredis client the caller owns. */
@@ -22,7 +22,10 @@ export function openRedisConnection(option: RedisConnectionOption): RedisConnect
 export function duplicateConnections(redis: Redis | Cluster, count: number): (Redis | Cluster)[] {
   // Errors reach callers through their commands' promises, and reconnects are automatic; the
   // guard keeps 'error' events from printing and a bad database index from being used.
-  return Array.from({ length: count }, () => withTypedErrors(guardConnection(redis.duplicate())));
+  // Narrowed first: ioredis 6's two duplicate() signatures differ, so the union has none.
+  const duplicate = () =>
+    redis.isCluster ? (redis as Cluster).duplicate() : (redis as Redis).duplicate();
+  return Array.from({ length: count }, () => withTypedErrors(guardConnection(duplicate())));
 }
 
 /**

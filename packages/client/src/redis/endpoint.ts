@@ -1,7 +1,7 @@
 import { ValidationError } from '@leasehold/core';
-import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { z } from 'zod';
-import { formatRedisAddress, guardConnection } from './errors.js';
+import { formatRedisAddress } from './errors.js';
 
 /**
  * Where Redis is, in the one shape the client, the worker, the CLI and the dashboard all take,
@@ -113,7 +113,8 @@ function parseRedisUrl(url: string, field: string, allowPath: boolean): ParsedRe
   return { tls: parsed.protocol === 'rediss:', host, port, username, password, db, query };
 }
 
-function defined<T extends object>(value: T): T {
+/** `value` without its undefined properties (ioredis reads a present `undefined` as set). */
+export function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
@@ -245,34 +246,6 @@ export const redisEndpointSchema = z.union([
     })
     .strict(),
 ]);
-
-/**
- * A new ioredis client for `endpoint`, with `options` (retries, names, pipelining, TLS
- * details such as a `ca`) on every connection. It never prints "Unhandled error event", and a database index the server does
- * not have ends the connection instead of quietly using database 0.
- */
-export function createRedisClient(
-  endpoint: string | RedisEndpoint,
-  options: RedisOptions = {},
-): Redis | Cluster {
-  if (typeof endpoint === 'string' || endpoint.kind === 'standalone') {
-    const url = typeof endpoint === 'string' ? endpoint : endpoint.url;
-    const fromUrl = redisOptionsFromUrl(url);
-    // TLS options given in code (a `ca`, say) refine what the rediss:// scheme turns on.
-    const tls = fromUrl.tls ? { tls: { ...options.tls } } : {};
-    return guardConnection(new Redis({ ...options, ...fromUrl, ...tls }));
-  }
-  const { enableAutoPipelining, ...redisOptions } = options;
-  const clusterOptions: ClusterOptions = {
-    ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
-    redisOptions: {
-      ...redisOptions,
-      ...defined({ username: endpoint.username, password: endpoint.password }),
-      ...(endpoint.tls ? { tls: { ...redisOptions.tls } } : {}),
-    },
-  };
-  return guardConnection(new Cluster(endpoint.nodes, clusterOptions));
-}
 
 /** The endpoint fit for a log line or an error message: credentials masked. */
 export function describeRedisEndpoint(endpoint: string | RedisEndpoint): string {

@@ -5,7 +5,8 @@ import { aclDenials, applyAcl, describeEachSecureTarget, secureClient } from '@l
 import { expect, it } from 'vitest';
 import { proxyUrls } from '../../test/testSupport.js';
 import { ProxyManager } from '../proxyManager.js';
-import { createRedisClient, type RedisEndpoint } from './endpoint.js';
+import { createRedisClient } from './connect.js';
+import type { RedisEndpoint } from './endpoint.js';
 
 /** Every kind of call the manager makes, so a missing permission cannot hide. */
 async function useEverything(manager: ProxyManager, pool: string): Promise<void> {
