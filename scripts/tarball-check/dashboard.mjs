@@ -12,6 +12,9 @@ try {
     ['/pools/packed', 'Leases/cap'],
     ['/metrics', 'pool_proxies{pool="packed"}'],
     ['/queues', '<html'],
+    // The script and stylesheet ship as files in assets/, read from dist/routes/.
+    ['/assets/app.js', 'data-confirm'],
+    ['/assets/app.css', '.pill'],
   ]) {
     const res = await fetch(dashboard.url + path);
     const body = await res.text();
