@@ -130,6 +130,43 @@ describeEachTarget('error-log history in PostgreSQL', (ctx) => {
     );
   });
 
+  it('orders entries of one millisecond as Redis does (…-9 before …-10), pages included', async () => {
+    const prefix = ctx.uniquePrefix();
+    const keys = new KeySchema(prefix);
+    const manager = new ProxyManager({ redis: ctx.redis(), prefix });
+    await manager.upsertPool({ name: 'same-ms' });
+    const key = keys.poolKeys('same-ms').errorLog;
+    for (let seq = 0; seq < 25; seq++) {
+      await ctx
+        .redis()
+        .xadd(key, `${T0}-${seq}`, 'pool', 'same-ms', 'at', String(T0), 'type', 'failure');
+    }
+    const store = ErrorLogStore.connect(db.url, db.schema);
+    try {
+      const stream = new ErrorLogStream(ctx.redis(), keys, 'same-ms-test');
+      await persistErrorLogs({ manager, stream, store, settings });
+    } finally {
+      await store.close();
+    }
+    const newestFirst = (await manager.getErrorLog('same-ms', { limit: 100 })).map((e) => e.id);
+    expect(newestFirst.slice(14, 17)).toEqual([`${T0}-10`, `${T0}-9`, `${T0}-8`]);
+    expect((await history.query({ pool: 'same-ms', limit: 100 })).map((e) => e.id)).toEqual(
+      newestFirst,
+    );
+    const paged: string[] = [];
+    for (let before: string | undefined; ; ) {
+      const page = await history.query({
+        pool: 'same-ms',
+        limit: 7,
+        ...(before ? { before } : {}),
+      });
+      if (page.length === 0) break;
+      paged.push(...page.map((e) => e.id));
+      before = page.at(-1)?.id;
+    }
+    expect(paged).toEqual(newestFirst);
+  });
+
   it('merged view: recent entries from Redis, older ones from PostgreSQL', async () => {
     const { ids, manager, keys } = await persisted('merged', 300);
     // The scripts cap the stream at errorLogMaxLength; trim it as they would.

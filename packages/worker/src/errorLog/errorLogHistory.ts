@@ -128,6 +128,16 @@ function entryFromRow(pool: string, row: HistoryRow): ErrorLogEntry {
   return entry as unknown as ErrorLogEntry;
 }
 
+/**
+ * Entries in the order Redis gave them: by time, then by id as numbers (`<ms>-<seq>`; as
+ * text, `…-10` would sort before `…-9`). The (pool, at, entry_id) indexes still serve the
+ * time order; ties within one millisecond are sorted on top.
+ */
+const ORDER_KEY =
+  "at, split_part(entry_id, '-', 1)::numeric, split_part(entry_id, '-', 2)::numeric";
+const NEWEST_FIRST =
+  "at DESC, split_part(entry_id, '-', 1)::numeric DESC, split_part(entry_id, '-', 2)::numeric DESC";
+
 /** Connections a reader holds: queries are one at a time per caller. */
 const POOL_SIZE = 2;
 
@@ -185,7 +195,7 @@ export class ErrorLogHistory {
     when((p) => `at < to_timestamp(${p}::float8 / 1000.0)`, q.until);
     when(
       (p) =>
-        `(at, entry_id) < (SELECT at, entry_id FROM ${this.table} WHERE pool = $1 AND entry_id = ${p})`,
+        `(${ORDER_KEY}) < (SELECT ${ORDER_KEY} FROM ${this.table} WHERE pool = $1 AND entry_id = ${p})`,
       q.before,
     );
     params.push(q.limit);
@@ -195,7 +205,7 @@ export class ErrorLogHistory {
               reason, subject, from_state, to_state, scope, probe
          FROM ${this.table}
         WHERE ${where.join(' AND ')}
-        ORDER BY at DESC, entry_id DESC
+        ORDER BY ${NEWEST_FIRST}
         LIMIT $${params.length}`,
       params,
     );
