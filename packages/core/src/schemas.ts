@@ -353,6 +353,10 @@ export const AcquireOptionsSchema = z
     scope: scopeSchema.optional(),
     /** Wait up to this long for capacity instead of returning null at once. */
     waitMs: z.number().finite().min(0).max(LIMITS.maxWaitMs).optional(),
+    /** Ends a wait early: the acquire rejects with the signal's reason, holding no lease. */
+    signal: z
+      .custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal')
+      .optional(),
   })
   .strict();
 export type AcquireOptions = z.input<typeof AcquireOptionsSchema>;

@@ -1,9 +1,11 @@
 // leasedFetch against real loopback proxies and a loopback site: outcomes classified and
 // reported, proxy failures retried on another proxy, others not, and every lease released
 // (useHttpFixtures checks that the pool has no live lease after each test).
+import { ProxyManager } from '@leasehold/client';
 import { LeaseholdError, NoProxyAvailableError, ValidationError } from '@leasehold/core';
 import { describeEachTarget, findFreePort } from '@leasehold/testing';
-import { expect, it } from 'vitest';
+import type { Cluster } from 'ioredis';
+import { expect, it, vi } from 'vitest';
 import { PASSWORD, served, USER, useHttpFixtures } from '../test/testSupport.js';
 import { AttemptsExhaustedError, ResponseTooLargeError } from './errors.js';
 import { leasedFetch } from './leasedFetch.js';
@@ -235,6 +237,37 @@ describeEachTarget('leasedFetch', (ctx) => {
     ).rejects.toMatchObject({ name: 'AbortError' });
     expect(fx.sites.http.hits('/ok')).toBe(okHits);
     expect((await manager.getProxyState(pool, record?.id ?? '')).usageCount).toBe(1);
+  });
+
+  it('an abort while it waits for a free proxy rejects with the AbortError at once', async () => {
+    const { manager, pool, prefix } = await fx.pool();
+    await manager.addProxies(pool, [{ url: (await fx.httpProxy()).url, maxConcurrency: 1 }]);
+    const held = await manager.acquireProxy({ pool });
+    // A manager on a named connection: CLIENT LIST shows when its acquire ran (it waits then).
+    const name = `fetcher-${prefix}`;
+    const redis = await ctx.newClient({ connectionName: name });
+    const waiter = new ProxyManager({ redis, prefix });
+    const controller = new AbortController();
+    const pending = leasedFetch(waiter, `${fx.sites.http.origin}/ok`, {
+      pool,
+      waitMs: 3000,
+      init: { signal: controller.signal },
+    });
+    const nodes = 'nodes' in ctx.redis() ? (ctx.redis() as Cluster).nodes('master') : [ctx.redis()];
+    await vi.waitFor(
+      async () => {
+        const lists = await Promise.all(nodes.map((n) => n.client('LIST') as Promise<string>));
+        expect(lists.join('\n')).toMatch(new RegExp(`name=${name} [^\\n]*cmd=fcall`));
+      },
+      { timeout: 5_000, interval: 10 },
+    );
+    const abortedAt = performance.now();
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - abortedAt).toBeLessThan(500);
+    expect((await manager.getPoolStats(pool)).totalLeases).toBe(1);
+    if (held) await manager.releaseProxy(held);
+    await waiter.close();
   });
 
   it('a body past maxBodyBytes is a typed error; the lease is released', async () => {

@@ -14,19 +14,22 @@ const MAX_BODY_BYTES_LIMIT = 1024 * 1024 * 1024;
 const objectOf = <T>(what: string) =>
   z.custom<T>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), `must be ${what}`);
 
-export const LeasedFetchOptionsSchema = AcquireOptionsSchema.extend({
-  /** Attempts in all, each on a proxy not tried before. */
-  maxAttempts: z.int().min(1).max(10).default(3),
-  /** Per attempt: connect, headers and the whole body. */
-  timeoutMs: z.int().min(1).max(600_000).default(30_000),
-  maxBodyBytes: z.int().min(0).max(MAX_BODY_BYTES_LIMIT).default(DEFAULT_MAX_BODY_BYTES),
-  /** fetch's init (method, headers, body, signal); the dispatcher is leasedFetch's own. */
-  init: objectOf<RequestInit>('a fetch init object').optional(),
-  /** TLS options for https targets (e.g. `{ ca }`), as proxyDispatcher takes them. */
-  tls: objectOf<buildConnector.BuildOptions>('TLS options').optional(),
-  /** Keep one dispatcher per proxy so its connections are reused (default) or a new one each time. */
-  reuseConnections: z.boolean().default(true),
-}).strict();
+// The acquire's signal is init.signal: one signal ends the wait for a proxy and the fetch.
+export const LeasedFetchOptionsSchema = AcquireOptionsSchema.omit({ signal: true })
+  .extend({
+    /** Attempts in all, each on a proxy not tried before. */
+    maxAttempts: z.int().min(1).max(10).default(3),
+    /** Per attempt: connect, headers and the whole body. */
+    timeoutMs: z.int().min(1).max(600_000).default(30_000),
+    maxBodyBytes: z.int().min(0).max(MAX_BODY_BYTES_LIMIT).default(DEFAULT_MAX_BODY_BYTES),
+    /** fetch's init (method, headers, body, signal); the dispatcher is leasedFetch's own. */
+    init: objectOf<RequestInit>('a fetch init object').optional(),
+    /** TLS options for https targets (e.g. `{ ca }`), as proxyDispatcher takes them. */
+    tls: objectOf<buildConnector.BuildOptions>('TLS options').optional(),
+    /** Keep one dispatcher per proxy so its connections are reused (default) or a new one each time. */
+    reuseConnections: z.boolean().default(true),
+  })
+  .strict();
 
 export type LeasedFetchOptions = z.input<typeof LeasedFetchOptionsSchema>;
 
@@ -69,7 +72,11 @@ export function parseLeasedFetch(url: unknown, options: unknown): ParsedLeasedFe
   }
   return {
     target,
-    acquire: { ...acquire, scope: acquire.scope ?? target.hostname },
+    acquire: {
+      ...acquire,
+      scope: acquire.scope ?? target.hostname,
+      ...(signal === undefined ? {} : { signal }),
+    },
     maxAttempts: attempts,
     timeoutMs,
     maxBodyBytes,

@@ -13,6 +13,7 @@ import { newLeaseId } from '../leaseIds.js';
 import type { ManagerContext } from '../managerContext.js';
 import { leaseFromReply, statsFromReply } from '../replies.js';
 import type { Lease } from '../types.js';
+import { releaseProxy } from './release.js';
 
 /** A waiter retries at least this often, in case a pub/sub wake-up was lost to a reconnect. */
 const LOST_WAKEUP_GUARD_MS = 1000;
@@ -27,6 +28,7 @@ export async function acquireProxy(
 ): Promise<Lease | null> {
   const started = performance.now();
   const opts = parseInput(AcquireOptionsSchema, options, 'options');
+  opts.signal?.throwIfAborted();
   const wantStats = ctx.acquireListeners.size > 0;
   const args = acquireArgs(ctx, opts, wantStats);
   const waitMs = opts.waitMs ?? 0;
@@ -42,6 +44,11 @@ export async function acquireProxy(
   }
   const lease =
     reply[0] === ScriptCode.OK ? leaseFromReply(opts.pool, opts.consumer, opts.scope, reply) : null;
+  if (opts.signal?.aborted) {
+    // Granted as the caller gave up: nobody would ever release it.
+    if (lease) await releaseProxy(ctx, lease);
+    opts.signal.throwIfAborted();
+  }
   if (wantStats) {
     ctx.acquireListeners.emit({
       lease,
@@ -132,10 +139,12 @@ async function waitAndAcquire(
   try {
     await ctx.capacity.listen(channel);
     if (queueFirst) {
-      await ctx.capacity.wait(channel, since, Math.min(deadline - since, LOST_WAKEUP_GUARD_MS));
+      const first = Math.min(deadline - since, LOST_WAKEUP_GUARD_MS);
+      await ctx.capacity.wait(channel, since, first, opts.signal);
     }
     for (;;) {
       ctx.throwIfClosed();
+      opts.signal?.throwIfAborted();
       const generation = ctx.capacity.generation(channel);
       const reply = await tryAcquire(ctx, opts, args);
       const remaining = deadline - performance.now();
@@ -146,6 +155,7 @@ async function waitAndAcquire(
         channel,
         since,
         Math.min(remaining, LOST_WAKEUP_GUARD_MS, retryDelayOf(reply)),
+        opts.signal,
       );
     }
   } finally {
