@@ -34,7 +34,7 @@ const HOSTNAME =
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /** An IP address or a host name that could resolve; `127.999.1.1` is neither. */
-export function isHostName(value: string): boolean {
+function isHostName(value: string): boolean {
   if (isIP(value) !== 0) return true;
   return HOSTNAME.test(value) && !/^\d+$/.test(value.split('.').at(-1) ?? '');
 }

@@ -21,7 +21,7 @@ const FiltersSchema = z.object({
   category: z.preprocess(blank, z.enum(ERROR_CATEGORIES).optional()),
 });
 
-export interface ErrorFilters {
+interface ErrorFilters {
   proxyId?: string | undefined;
   sessionId?: string | undefined;
   type?: string | undefined;

@@ -33,11 +33,11 @@ export interface PoolOverview {
 }
 
 /** The overview's window: 5 minutes of 5 s samples. */
-export const OVERVIEW_INTERVALS = 60;
+const OVERVIEW_INTERVALS = 60;
 /** The pool page's charts: 15 minutes of 5 s samples. */
-export const CHART_INTERVALS = 180;
+const CHART_INTERVALS = 180;
 
-export function countsOf(stats: PoolStats): PoolCounts {
+function countsOf(stats: PoolStats): PoolCounts {
   return {
     totalProxies: stats.totalProxies,
     active: stats.activeProxies,

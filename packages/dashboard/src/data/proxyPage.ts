@@ -9,11 +9,11 @@ import { z } from 'zod';
 import { type ProxyRow, proxyRow } from './proxyRow.js';
 
 /** Which proxies a page lists: all, or only the ones an operator goes looking for. */
-export const PROXY_FILTERS = ['all', 'disabled', 'open'] as const;
+const PROXY_FILTERS = ['all', 'disabled', 'open'] as const;
 export type ProxyFilter = (typeof PROXY_FILTERS)[number];
 
 export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 500;
+const MAX_PAGE_SIZE = 500;
 /** A filtered page reads at most this many pages' worth of candidates, then offers "next". */
 const SCAN_PAGES = 4;
 /** Newest error-log entries read for the rows' "last error" column. */

@@ -2,7 +2,7 @@ import type { ProxyHealth, ProxyState } from '@leasehold/client';
 import { gatewayTemplateOf, redactProxyUrl } from '@leasehold/core';
 
 /** What a proxy is doing now, in the words of the pool page. */
-export type ProxyStateName = 'active' | 'disabled' | 'open' | 'half-open' | 'benched' | 'resting';
+type ProxyStateName = 'active' | 'disabled' | 'open' | 'half-open' | 'benched' | 'resting';
 
 export interface ProxyRow {
   id: string;

@@ -1,7 +1,7 @@
 import { checkHealth, type createMetricsRegistry } from '@leasehold/worker';
 import type { FastifyPluginAsync } from 'fastify';
 
-export interface OperationsOptions {
+interface OperationsOptions {
   redis: Parameters<typeof checkHealth>[0];
   registry: ReturnType<typeof createMetricsRegistry>;
 }

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 
-export const SESSION_COOKIE = 'lh_dashboard';
+const SESSION_COOKIE = 'lh_dashboard';
 /** A login lasts a working day; after that the cookie is refused server-side too. */
 export const SESSION_MS = 12 * 60 * 60 * 1000;
 /** Live sessions kept at once; logins are throttled, so this is only a memory bound. */
@@ -13,7 +13,7 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function parseCookies(header: string | undefined): Map<string, string> {
+function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');

@@ -13,7 +13,7 @@ const CATEGORY_COLOUR: Record<string, string> = {
   unknown: '#667085',
 };
 
-export interface Series {
+interface Series {
   name: string;
   values: readonly number[];
   colour?: string;
@@ -32,11 +32,7 @@ function polylinePoints(values: readonly number[], w: number, h: number, max: nu
 }
 
 /** A small line chart, drawn on the server: one polyline per series, one point per interval. */
-export function lineChart(
-  title: string,
-  series: readonly Series[],
-  times: readonly number[],
-): Html {
+function lineChart(title: string, series: readonly Series[], times: readonly number[]): Html {
   const w = 360;
   const h = 90;
   const max = Math.max(0, ...series.flatMap((s) => s.values));

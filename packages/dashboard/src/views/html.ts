@@ -7,7 +7,7 @@ const ESCAPES: Record<string, string> = {
 };
 
 /** Every id, label and message goes through this: they come from scrapers and operators. */
-export function escapeHtml(value: unknown): string {
+function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 }
 

@@ -1,8 +1,6 @@
 import { html } from './html.js';
 import { page } from './layout.js';
 
-export type LoginNotice = 'failed' | 'throttled' | 'signedOut';
-
 /** Fixed texts only: the query names a notice, it never supplies the words. */
 const NOTICES = new Map<string, string>([
   ['failed', 'Wrong token.'],
