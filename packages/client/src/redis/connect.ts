@@ -84,14 +84,15 @@ export async function connectRedis(
 }
 
 /**
- * Quit politely; disconnect when the connection is already broken. Resolves once the client
- * has ended (ioredis 6 answers QUIT before the socket is closed). Never throws.
+ * Quit politely; disconnect when the connection is already broken. A live connection is
+ * waited for until it has ended (ioredis 6 answers QUIT before the socket is closed); one
+ * between reconnects has no socket to wait for (ioredis 5 then emits no 'end'). Never throws.
  */
 export async function closeRedis(client: RedisClient): Promise<void> {
+  const live = client.status === 'ready' || client.status === 'connect';
   if (client.status === 'end') return;
   const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
-  // Never connected (lazyConnect): nothing to say goodbye to.
-  if (client.status === 'wait') client.disconnect();
-  else await client.quit().catch(() => client.disconnect());
-  await ended;
+  if (live) await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+  if (live && client.status !== 'end') await ended;
 }
