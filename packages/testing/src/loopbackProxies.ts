@@ -72,25 +72,11 @@ function handle(listener: LoopbackListener, url: string, counters: Counters): Lo
 /** An HTTP forward proxy on 127.0.0.1: absolute-URI requests forwarded, CONNECT tunnelled. */
 export async function startHttpProxy(options: LoopbackProxyOptions = {}): Promise<LoopbackProxy> {
   const { username, password = '' } = options;
-  const proxy = await startForwardProxy({
+  // Its counts are the LoopbackProxy's: what the proxy itself admitted and refused.
+  return startForwardProxy({
     keepAlive: true,
     ...(username === undefined ? {} : { auth: { username, password } }),
   });
-  return {
-    port: proxy.port,
-    url: proxy.url,
-    get requests() {
-      return proxy.requests;
-    },
-    get tunnels() {
-      return proxy.tunnels;
-    },
-    get refused() {
-      return proxy.refused;
-    },
-    usernames: proxy.usernames,
-    close: () => proxy.close(),
-  };
 }
 
 /** Reads a byte stream in exact-length pieces (SOCKS messages arrive split or merged). */

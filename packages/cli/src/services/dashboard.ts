@@ -10,14 +10,10 @@ interface DashboardOptions {
   port: number;
 }
 
-type StartDashboard = (options: object) => Promise<{ url: string; close(): Promise<void> }>;
-
 /** @leasehold/dashboard, loaded only when asked for: a missing one is one clear line. */
-async function loadDashboard(): Promise<StartDashboard> {
-  // A specifier in a variable: installs without the package still run every other command.
-  const specifier = '@leasehold/dashboard';
+async function loadDashboard() {
   try {
-    return ((await import(specifier)) as { startDashboard: StartDashboard }).startDashboard;
+    return (await import('@leasehold/dashboard')).startDashboard;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
