@@ -27,7 +27,7 @@ describe('validateDashboardOptions', () => {
       expect(
         fieldOf(() => validateDashboardOptions({ token })),
         JSON.stringify(token),
-      ).toMatchObject({ code: 'VALIDATION', field: 'options.token' });
+      ).toMatchObject({ code: 'VALIDATION', field: 'token' });
     expect(validateDashboardOptions({ token: TOKEN }).token).toBe(TOKEN);
   });
 
@@ -38,7 +38,7 @@ describe('validateDashboardOptions', () => {
         host,
       ).toMatchObject({
         code: 'VALIDATION',
-        field: 'options.host',
+        field: 'host',
       });
     for (const host of ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::', 'dash.internal'])
       expect(validateDashboardOptions({ host, token: TOKEN }).host).toBe(host);
@@ -57,13 +57,13 @@ describe('validateDashboardOptions', () => {
 
   it('refuses bad ports, allowed hosts and unknown options by name', () => {
     expect(fieldOf(() => validateDashboardOptions({ port: 70_000 }))).toMatchObject({
-      field: 'options.port',
+      field: 'port',
     });
     expect(fieldOf(() => validateDashboardOptions({ allowedHosts: ['a b'] }))).toMatchObject({
-      field: 'options.allowedHosts[0]',
+      field: 'allowedHosts[0]',
     });
     expect(fieldOf(() => validateDashboardOptions({ allowedHost: ['x'] } as never))).toMatchObject({
-      field: 'options.allowedHost',
+      field: 'allowedHost',
     });
     expect(
       validateDashboardOptions({ allowedHosts: ['dash.example', '[::1]:8080'] }).allowedHosts,

@@ -105,7 +105,7 @@ export class DashboardTokenRequiredError extends ValidationError {
 export function validateDashboardOptions(
   options: Omit<DashboardOptions, 'redis'>,
 ): z.output<typeof OptionsSchema> {
-  const parsed = parseInput(OptionsSchema, options, 'options');
+  const parsed = parseInput(OptionsSchema, options);
   if (!isLoopback(parsed.host) && parsed.token === undefined)
     throw new DashboardTokenRequiredError(parsed.host);
   return parsed;

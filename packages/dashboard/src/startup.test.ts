@@ -30,7 +30,7 @@ describeEachTarget('startDashboard: checks first, leaves nothing open when it fa
     const opened = trackDuplicates(redis);
     await expect(startDashboard({ host: '127.999.1.1', port: 0, redis })).rejects.toMatchObject({
       code: 'VALIDATION',
-      field: 'options.host',
+      field: 'host',
     });
     await expect(startDashboard({ host: '0.0.0.0', port: 0, redis })).rejects.toMatchObject({
       field: 'token',

@@ -71,6 +71,12 @@ describeEachTarget('dashboard with a 20,000-proxy pool', (ctx) => {
     }
     expect(seen).toEqual(disabled);
 
+    // No open circuit among 3,000 unavailable proxies: a page gives up after a bounded read
+    // and offers `next` rather than walking them all.
+    const open = await get(`/api/pools/${pool}/proxies?status=open&limit=100`);
+    expect(JSON.parse(open.body)).toMatchObject({ proxies: [], next: expect.any(Number) });
+    expect(open.fcalls).toBeLessThanOrEqual(4 * 101 + 5);
+
     // And in the page: the filter tab, then "next" links with a cursor.
     const filtered = await get(`/pools/${pool}?status=disabled`);
     expect(filtered.body).toContain(`data-proxy="${disabled[0]}"`);
