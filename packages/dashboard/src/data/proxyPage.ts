@@ -14,7 +14,7 @@ export type ProxyFilter = (typeof PROXY_FILTERS)[number];
 
 export const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 500;
-/** A filtered page reads at most this many pages' worth of candidates, then offers "next". */
+/** A filtered page reads at most this many batches of candidates, then offers `next`. */
 const SCAN_PAGES = 4;
 /** Newest error-log entries read for the rows' "last error" column. */
 const LAST_ERRORS_READ = 1000;
@@ -63,47 +63,48 @@ export class ProxyPages {
   ) {}
 
   async read(pool: string, query: ProxyPageQuery): Promise<ProxyPage> {
-    const { status, limit } = query;
+    const { found, next } = await this.walk(pool, query);
+    const [rows, lastErrors] = await Promise.all([this.rows(pool, found), this.lastErrors(pool)]);
+    return {
+      status: query.status,
+      limit: query.limit,
+      proxies: rows.map((row) => ({ ...row, lastError: lastErrors.get(row.id) ?? null })),
+      next,
+    };
+  }
+
+  /**
+   * From the cursor in batches of limit + 1 (the extra one says whether more follow), until
+   * `limit` proxies match, the index ends, or SCAN_PAGES batches were read.
+   */
+  private async walk(pool: string, { status, limit, after: start }: ProxyPageQuery) {
     const keys = this.manager.keys.poolKeys(pool);
     const indexes =
       status === 'all' ? [keys.availableByOrder, keys.unavailable] : [keys.unavailable];
-    const found: { id: string; order: number; state: ProxyState }[] = [];
-    let after = query.after ?? -1;
-    let next: number | null = null;
-    for (let scanned = 0; ; ) {
+    const found: ProxyState[] = [];
+    let after = start ?? -1;
+    for (let batches = 0; batches < SCAN_PAGES; batches++) {
       const batch = await this.idsAfter(indexes, after, limit + 1);
       const states = await Promise.all(batch.map(([id]) => this.state(pool, id)));
-      for (const [i, [id, order]] of batch.entries()) {
-        const state = states[i];
-        if (found.length === limit) {
-          next = after;
-          break;
-        }
+      for (const [i, [, order]] of batch.entries()) {
+        if (found.length === limit) return { found, next: after };
         after = order;
-        if (state !== undefined && MATCHES[status](state)) found.push({ id, order, state });
+        const state = states[i];
+        if (state !== undefined && MATCHES[status](state)) found.push(state);
       }
-      scanned += batch.length;
-      if (next !== null || batch.length <= limit) break;
-      if (scanned >= SCAN_PAGES * limit) {
-        next = after;
-        break;
-      }
+      if (batch.length <= limit) return { found, next: null };
     }
-    const [rows, log] = await Promise.all([
-      this.rows(pool, found),
-      this.manager.getErrorLog(pool, { limit: LAST_ERRORS_READ }),
-    ]);
-    const lastError = new Map<string, ErrorLogEntry>();
+    return { found, next: after };
+  }
+
+  /** Each proxy's last failure in the newest error-log entries, described. */
+  private async lastErrors(pool: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
     // Newest first: the first failure seen per proxy is its last error.
-    for (const entry of log)
-      if (entry.type === 'failure' && entry.proxyId && !lastError.has(entry.proxyId))
-        lastError.set(entry.proxyId, entry);
-    return {
-      status,
-      limit,
-      proxies: rows.map((row) => ({ ...row, lastError: describeError(lastError.get(row.id)) })),
-      next,
-    };
+    for (const entry of await this.manager.getErrorLog(pool, { limit: LAST_ERRORS_READ }))
+      if (entry.type === 'failure' && entry.proxyId && !out.has(entry.proxyId))
+        out.set(entry.proxyId, describeError(entry));
+    return out;
   }
 
   /** The next `count` ids after insertion order `after`, merged over `indexes`. */
@@ -125,15 +126,17 @@ export class ProxyPages {
     return unlessRemoved(this.manager.getProxyState(pool, id));
   }
 
-  private async rows(pool: string, found: { id: string; state: ProxyState }[]) {
+  private async rows(pool: string, found: ProxyState[]) {
     // The URL is the proxy hash's `url` field (documented key layout); shown redacted only.
     const urls = this.redis.pipeline();
-    for (const { id } of found) urls.hget(this.manager.keys.proxy(pool, id), 'url');
+    for (const { proxyId } of found) urls.hget(this.manager.keys.proxy(pool, proxyId), 'url');
     const [urlReplies, health] = await Promise.all([
       urls.exec(),
-      Promise.all(found.map(({ id }) => unlessRemoved(this.manager.getProxyHealth(pool, id)))),
+      Promise.all(
+        found.map(({ proxyId }) => unlessRemoved(this.manager.getProxyHealth(pool, proxyId))),
+      ),
     ]);
-    return found.map(({ state }, i) =>
+    return found.map((state, i) =>
       proxyRow(state, health[i], (urlReplies?.[i]?.[1] as string | null) ?? ''),
     );
   }
@@ -149,7 +152,6 @@ async function unlessRemoved<T>(read: Promise<T>): Promise<T | undefined> {
   }
 }
 
-function describeError(err: ErrorLogEntry | undefined): string | null {
-  if (err === undefined) return null;
+function describeError(err: ErrorLogEntry): string {
   return `${err.category ?? 'error'}${err.statusCode ? ` ${err.statusCode}` : ''}${err.message ? `: ${err.message}` : ''}`;
 }
