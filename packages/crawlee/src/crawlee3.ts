@@ -7,7 +7,7 @@
 // of them ended (a CriticalError).
 import { ProxyConfiguration, type Session, SessionError } from '@crawlee/core';
 import type { ProxyManager } from '@leasehold/client';
-import { parseInput, redactMessage } from '@leasehold/core';
+import { type ProxyProtocol, parseInput, redactMessage } from '@leasehold/core';
 import { z } from 'zod';
 import { restoreCookies, saveCookies } from './cookieJar.js';
 import {
@@ -19,6 +19,9 @@ import {
 import { SessionTurns } from './sessionTurns.js';
 
 type ScopeFunction = (url: string) => string | undefined;
+
+/** What Crawlee 3's HTTP client (got-scraping) can send through: SOCKS proxies are never leased to it. */
+const CRAWLEE_PROTOCOLS: ProxyProtocol[] = ['http', 'https'];
 
 export const LeaseholdCrawleeOptionsSchema = LeaseholdSessionsOptionsSchema.extend({
   /**
@@ -186,7 +189,10 @@ export function leaseholdForCrawlee(
       attempt.turnOf = crawleeId;
     }
     const bound = crawleeId === undefined ? undefined : bindings.get(crawleeId);
-    const session = await sessions.getSession(bound, withScope(scopeOf(request.url)));
+    const session = await sessions.getSession(bound, {
+      ...withScope(scopeOf(request.url)),
+      protocols: CRAWLEE_PROTOCOLS,
+    });
     if (crawleeId !== undefined) bind(crawleeId, session.id);
     if (attempt.ended) {
       // The attempt timed out (or was replaced) while this waited for a proxy.
@@ -215,6 +221,9 @@ export function leaseholdForCrawlee(
   };
 
   const finish = async (context: ContextLike, error?: unknown): Promise<void> => {
+    // Crawlee's own post-navigation hook (refusing a content type) runs before recordResponse
+    // and throws: the response is on the context all the same, and it decides the outcome.
+    recordResponse(context);
     const attempt = attempts.get(requestKey(context.request));
     if (attempt) await settle(attempt, context, error);
   };

@@ -2,6 +2,7 @@
 // (crawlee3.ts) is built on it, and so can Crawlee 4's pluggable ISessionPool
 // (getSession(id?) → a session with markGood / markBad / retire).
 import {
+  type AcquireOptions,
   type ClassifyInput,
   classifyOutcome,
   type ErrorCategory,
@@ -15,6 +16,7 @@ import {
 } from '@leasehold/client';
 import {
   consumerSchema,
+  PROXY_PROTOCOLS,
   ProxyFiltersSchema,
   parseInput,
   poolNameSchema,
@@ -45,7 +47,16 @@ export const LeaseholdSessionsOptionsSchema = z
   .strict();
 export type LeaseholdSessionsOptions = z.input<typeof LeaseholdSessionsOptionsSchema>;
 
-const GetSessionOptionsSchema = z.object({ scope: scopeSchema.optional() }).strict();
+const GetSessionOptionsSchema = z
+  .object({
+    scope: scopeSchema.optional(),
+    /**
+     * Only proxies of these protocols are handed out (Crawlee 3's HTTP client takes http and
+     * https only); another is given back untouched, nobody's failure, and the next one tried.
+     */
+    protocols: z.array(z.enum(PROXY_PROTOCOLS)).min(1).max(PROXY_PROTOCOLS.length).optional(),
+  })
+  .strict();
 export type GetSessionOptions = z.input<typeof GetSessionOptionsSchema>;
 
 /** What a request through a session ended with: what the scraper saw, classified by Leasehold. */
@@ -107,11 +118,12 @@ export class LeaseholdSessions {
    * A session with a live lease. With `id`, resumes that Leasehold session (its proxy, its
    * data), waiting up to resumeWaitMs for its proxy; if the session is retired, unknown or its
    * proxy stays busy, hands out an idle session of the pool or starts one (check `.id`).
+   * With `protocols`, a proxy of another protocol is released untouched and skipped.
    * Waits up to waitMs for capacity, then throws NoProxyAvailableError.
    */
   async getSession(id?: string, options: GetSessionOptions = {}): Promise<LeaseholdSession> {
-    const resumeId = id === undefined ? undefined : parseInput(sessionIdSchema, id, 'id');
-    const { scope } = parseInput(GetSessionOptionsSchema, options, 'options');
+    let resumeId = id === undefined ? undefined : parseInput(sessionIdSchema, id, 'id');
+    const { scope, protocols } = parseInput(GetSessionOptionsSchema, options, 'options');
     const { pool, consumer, waitMs, resumeWaitMs, durationSeconds, selector, filters } =
       this.options;
     const base = {
@@ -119,9 +131,38 @@ export class LeaseholdSessions {
       ...(consumer === undefined ? {} : { consumer }),
       ...(durationSeconds === undefined ? {} : { durationSeconds }),
       ...(selector === undefined ? {} : { selector }),
-      ...(filters === undefined ? {} : { filters }),
       ...(scope === undefined ? {} : { scope }),
     };
+    const deadline = performance.now() + waitMs;
+    const skipped: string[] = [];
+    for (;;) {
+      const exclude = [...(filters?.exclude ?? []), ...skipped];
+      // No filters object when there is nothing to filter: acquire skips compiling one.
+      const filtered =
+        filters === undefined && exclude.length === 0
+          ? base
+          : { ...base, filters: { ...filters, exclude } };
+      const wait = Math.max(0, deadline - performance.now());
+      const { lease, resumed } = await this.lease(filtered, resumeId, resumeWaitMs, wait);
+      if (protocols === undefined || protocols.includes(lease.proxy.protocol)) {
+        const handle = new SessionHandle(this, lease, resumed, () => this.open.delete(handle));
+        this.open.add(handle);
+        return handle;
+      }
+      await this.manager.releaseProxy(lease);
+      skipped.push(lease.proxyId);
+      resumeId = undefined;
+      if (exclude.length >= LIMITS.maxExclude) throw new NoProxyAvailableError(pool);
+    }
+  }
+
+  /** Resume `resumeId` if it can be (within resumeWaitMs), else an idle or new session. */
+  private async lease(
+    base: AcquireOptions,
+    resumeId: string | undefined,
+    resumeWaitMs: number,
+    waitMs: number,
+  ): Promise<{ lease: Lease; resumed: boolean }> {
     let lease: Lease | null = null;
     if (resumeId !== undefined) {
       try {
@@ -137,10 +178,8 @@ export class LeaseholdSessions {
     }
     const resumed = lease !== null;
     lease ??= await this.manager.acquireProxy({ ...base, session: true, waitMs });
-    if (lease === null) throw new NoProxyAvailableError(pool);
-    const handle = new SessionHandle(this, lease, resumed, () => this.open.delete(handle));
-    this.open.add(handle);
-    return handle;
+    if (lease === null) throw new NoProxyAvailableError(base.pool);
+    return { lease, resumed };
   }
 
   /** Handles not ended yet. */
