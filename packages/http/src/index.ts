@@ -10,7 +10,12 @@ export {
   type ProxyDispatcherOptions,
   proxyDispatcher,
 } from './dispatcher.js';
-export { AttemptsExhaustedError, ResponseTooLargeError, UnsupportedProxyError } from './errors.js';
+export {
+  AttemptsExhaustedError,
+  ResponseTooLargeError,
+  SiteResponseError,
+  UnsupportedProxyError,
+} from './errors.js';
 export {
   type LeasedResponse,
   type LeaseManager,
