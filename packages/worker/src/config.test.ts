@@ -29,6 +29,7 @@ describe('worker configuration', () => {
       PERSIST_ERROR_LOGS_EVERY_MS: '10000',
       ERROR_LOG_BATCH_SIZE: '250',
       ERROR_LOG_CLAIM_IDLE_MS: '30000',
+      ERROR_LOG_BACKLOG_MAX_ENTRIES: '5000',
       WORKER_CONCURRENCY: '2',
       LOG_LEVEL: 'debug',
     });
@@ -39,7 +40,7 @@ describe('worker configuration', () => {
         database: { url: 'postgres://lh:pw@db:5432/leasehold', schema: 'leasehold' },
         metrics: { port: 9100, host: '0.0.0.0' },
         intervals: { leaseExpiryMs: 500, cooldownRecoveryMs: 750, persistErrorLogsMs: 10000 },
-        errorLog: { batchSize: 250, claimIdleMs: 30000 },
+        errorLog: { batchSize: 250, claimIdleMs: 30000, backlogMaxEntries: 5000 },
         concurrency: 2,
       },
       logLevel: 'debug',
@@ -70,6 +71,7 @@ describe('worker configuration', () => {
         METRICS_PORT: '99999',
         LOG_LEVEL: 'loud',
         LEASE_EXPIRY_EVERY_MS: 'soon',
+        ERROR_LOG_BACKLOG_MAX_ENTRIES: '20000000',
       });
     } catch (e) {
       error = e;
@@ -77,8 +79,16 @@ describe('worker configuration', () => {
     expect(error).toBeInstanceOf(WorkerConfigError);
     const { issues, message } = error as WorkerConfigError;
     expect(issues.map((i) => i.variable).sort()).toEqual(
-      ['DATABASE_URL', 'LEASE_EXPIRY_EVERY_MS', 'LOG_LEVEL', 'METRICS_PORT', 'REDIS_URL'].sort(),
+      [
+        'DATABASE_URL',
+        'ERROR_LOG_BACKLOG_MAX_ENTRIES',
+        'LEASE_EXPIRY_EVERY_MS',
+        'LOG_LEVEL',
+        'METRICS_PORT',
+        'REDIS_URL',
+      ].sort(),
     );
+    expect(message).toContain('ERROR_LOG_BACKLOG_MAX_ENTRIES: must be at most 10000000');
     expect(message).toContain('METRICS_PORT: must be at most 65535');
     expect(message).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
     expect(message).not.toContain('secret');

@@ -30,6 +30,7 @@ import {
  *   HEALTH_CHECK_EVERY_MS        5000
  *   ERROR_LOG_BATCH_SIZE         1000
  *   ERROR_LOG_CLAIM_IDLE_MS      60000
+ *   ERROR_LOG_BACKLOG_MAX_ENTRIES  100000  (per pool, while PostgreSQL is unreachable)
  *   WORKER_CONCURRENCY           3
  *   LOG_LEVEL                    info
  */
@@ -78,6 +79,7 @@ const EnvSchema = z.object({
   HEALTH_CHECK_EVERY_MS: integer(50, 86_400_000),
   ERROR_LOG_BATCH_SIZE: integer(1, 10_000),
   ERROR_LOG_CLAIM_IDLE_MS: integer(100, 86_400_000),
+  ERROR_LOG_BACKLOG_MAX_ENTRIES: integer(0, 10_000_000),
   WORKER_CONCURRENCY: integer(1, 64),
   LOG_LEVEL: optionalText(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
 });
@@ -130,7 +132,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       poolSamplesMs: e.POOL_SAMPLES_EVERY_MS,
       healthCheckMs: e.HEALTH_CHECK_EVERY_MS,
     }),
-    errorLog: drop({ batchSize: e.ERROR_LOG_BATCH_SIZE, claimIdleMs: e.ERROR_LOG_CLAIM_IDLE_MS }),
+    errorLog: drop({
+      batchSize: e.ERROR_LOG_BATCH_SIZE,
+      claimIdleMs: e.ERROR_LOG_CLAIM_IDLE_MS,
+      backlogMaxEntries: e.ERROR_LOG_BACKLOG_MAX_ENTRIES,
+    }),
     ...drop({ concurrency: e.WORKER_CONCURRENCY }),
   };
   // The option schema holds the remaining rules (prefix characters, ...): check them now too.

@@ -38,6 +38,11 @@ export interface WorkerOptions {
     claimIdleMs?: number;
     /** Upper bound per pool per run, so one run never holds the queue for long. */
     maxEntriesPerRun?: number;
+    /**
+     * Entries per pool kept in Redis while PostgreSQL is unreachable (beyond the stream's
+     * cap); past it the oldest are dropped and counted in `error_log_entries_lost_total`.
+     */
+    backlogMaxEntries?: number;
   };
   /** Jobs one replica runs at once: a slow persistence run must not hold up expiry sweeps. */
   concurrency?: number;
@@ -61,6 +66,9 @@ export const databaseUrlSchema = z
 export const databaseSchemaNameSchema = z
   .string()
   .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be 1-63 characters of lower-case letters, digits, _');
+
+/** Entries kept per pool while PostgreSQL is away, unless configured otherwise. */
+export const DEFAULT_BACKLOG_MAX_ENTRIES = 100_000;
 
 const intervalMs = z.int().min(50, 'must be at least 50 ms').max(86_400_000);
 
@@ -107,9 +115,15 @@ export const WorkerOptionsSchema = z
         batchSize: z.int().min(1).max(10_000).default(1000),
         claimIdleMs: z.int().min(100).default(60_000),
         maxEntriesPerRun: z.int().min(1).default(100_000),
+        backlogMaxEntries: z.int().min(0).max(10_000_000).default(DEFAULT_BACKLOG_MAX_ENTRIES),
       })
       .strict()
-      .default({ batchSize: 1000, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 }),
+      .default({
+        batchSize: 1000,
+        claimIdleMs: 60_000,
+        maxEntriesPerRun: 100_000,
+        backlogMaxEntries: DEFAULT_BACKLOG_MAX_ENTRIES,
+      }),
     concurrency: z.int().min(1).max(64).default(3),
     consumerName: z
       .string()

@@ -8,6 +8,7 @@ import {
 } from '@leasehold/client';
 import { parseInput } from '@leasehold/core';
 import { Queue, Worker } from 'bullmq';
+import { ErrorLogBacklog, readPersistenceStats } from './errorLog/errorLogBacklog.js';
 import { ErrorLogStore } from './errorLog/errorLogStore.js';
 import { ErrorLogStream } from './errorLog/errorLogStream.js';
 import { migrateDatabase } from './errorLog/migrations.js';
@@ -119,6 +120,7 @@ export async function startWorker(input: WorkerOptions): Promise<WorkerHandle> {
       stream,
       store,
       settings: options.errorLog,
+      logger,
       samples: { redis: commands, statsReader },
     };
 
@@ -146,7 +148,12 @@ export async function startWorker(input: WorkerOptions): Promise<WorkerHandle> {
     const health = () => checkHealth(commands, store);
     let ops: OpsServer | undefined;
     if (options.metrics !== false) {
-      const registry = createMetricsRegistry(new PoolSnapshots(manager, statsReader));
+      const backlog = new ErrorLogBacklog(commands, manager.keys);
+      const registry = createMetricsRegistry(new PoolSnapshots(manager, statsReader), {
+        ...(store === undefined
+          ? {}
+          : { errorLogPersistence: (pool) => readPersistenceStats(backlog, stream, pool) }),
+      });
       const server = await startOpsServer({ ...options.metrics, registry, health, logger });
       ops = server;
       resources.add(() => server.close());

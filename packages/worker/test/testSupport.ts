@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { KeySchema } from '@leasehold/core';
+import type { KeySchema } from '@leasehold/core/internal';
 import type { RedisClient, RedisTarget, TargetContext } from '@leasehold/testing';
 import type { Queue } from 'bullmq';
 import pg from 'pg';
@@ -67,6 +67,9 @@ export function testSchema(): TestSchema {
   const url = testDatabaseUrl();
   const schema = `lhw_test_${randomBytes(5).toString('hex')}`;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // An idle connection ended by the server (a test's outage, a restart) must not crash the
+  // run: the next query reconnects.
+  pool.on('error', () => {});
   return {
     url,
     schema,
@@ -103,6 +106,54 @@ export function useTestSchema(): TestSchema {
   const db = testSchema();
   afterAll(() => db.drop());
   return db;
+}
+
+/**
+ * A database the test can take away and give back: a role of its own owning a fresh schema.
+ * goDown() locks the role out (NOLOGIN) and ends its sessions, so every connection the worker
+ * makes is refused by the real server; comeBack() lets it in again.
+ */
+export interface SwitchableDatabase {
+  /** The role's URL (give this to the worker). */
+  url: string;
+  schema: string;
+  /** Assertions, as the superuser. */
+  admin: TestSchema;
+  goDown(): Promise<void>;
+  comeBack(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export async function switchableDatabase(): Promise<SwitchableDatabase> {
+  const admin = testSchema();
+  const role = `lhw_role_${randomBytes(5).toString('hex')}`;
+  const url = new URL(admin.url);
+  const database = pg.escapeIdentifier(decodeURIComponent(url.pathname.slice(1)));
+  await admin.pg.query(`CREATE ROLE ${role} LOGIN`);
+  await admin.pg.query(`GRANT CREATE ON DATABASE ${database} TO ${role}`);
+  await admin.pg.query(`CREATE SCHEMA ${admin.schema} AUTHORIZATION ${role}`);
+  url.username = role;
+  url.password = '';
+  return {
+    url: url.href,
+    schema: admin.schema,
+    admin,
+    async goDown() {
+      await admin.pg.query(`ALTER ROLE ${role} NOLOGIN`);
+      await admin.pg.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1',
+        [role],
+      );
+    },
+    async comeBack() {
+      await admin.pg.query(`ALTER ROLE ${role} LOGIN`);
+    },
+    async drop() {
+      await admin.pg.query(`DROP OWNED BY ${role} CASCADE`);
+      await admin.pg.query(`DROP ROLE ${role}`);
+      await admin.pg.end();
+    },
+  };
 }
 
 // ---- in-process replicas ------------------------------------------------------------
@@ -143,7 +194,8 @@ export async function completedJobs(queue: Queue): Promise<Map<string, number[]>
 
 /**
  * Append `count` entries to a pool's error-log stream in the scripts' format, pipelined
- * (fast: no lease traffic). Returns their ids.
+ * (fast: no lease traffic), capped at `maxLength` (`MAXLEN ~`) as the scripts cap it, when
+ * given. Returns their ids.
  */
 export async function writeErrorEntries(
   redis: RedisClient,
@@ -160,6 +212,7 @@ export async function writeErrorEntries(
     message: `request ${i} timed out`,
     latencyMs: String(1000 + (i % 500)),
   }),
+  maxLength?: number,
 ): Promise<string[]> {
   const key = keys.poolKeys(pool).errorLog;
   const ids: string[] = [];
@@ -168,7 +221,8 @@ export async function writeErrorEntries(
     const pipeline = redis.pipeline();
     for (let i = start; i < Math.min(count, start + chunk); i++) {
       const flat = Object.entries({ pool, at: String(Date.now()), ...fields(i) }).flat();
-      pipeline.xadd(key, '*', ...flat);
+      if (maxLength === undefined) pipeline.xadd(key, '*', ...flat);
+      else pipeline.xadd(key, 'MAXLEN', '~', maxLength, '*', ...flat);
     }
     for (const [error, id] of (await pipeline.exec()) ?? []) {
       if (error) throw error;

@@ -1,5 +1,5 @@
 import { ProxyManager } from '@leasehold/client';
-import { KeySchema } from '@leasehold/core';
+import { KeySchema } from '@leasehold/core/internal';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import {
@@ -55,6 +55,8 @@ describeEachTarget('error-log retention with PostgreSQL', (ctx) => {
       persisted: 0,
       duplicates: 0,
       reclaimed: 0,
+      backlogged: 0,
+      lost: 0,
     });
     expect(await db.count('pool = $1', ['kept'])).toBe(recent.length);
     // ... and the readers still see all of them.

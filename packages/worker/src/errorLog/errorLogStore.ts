@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ErrorLogHistoryUnavailableError } from './errorLogHistory.js';
 import type { ErrorLogRow } from './errorLogRows.js';
 import { errorLogTable, openPostgresPool } from './postgres.js';
 
@@ -25,10 +26,19 @@ export class ErrorLogStore {
 
   /**
    * Insert a batch in one statement (one array per column, unnested server side: a fixed
-   * statement whatever the batch size). Returns how many rows were new.
+   * statement whatever the batch size). Returns how many rows were new; a failure is an
+   * ErrorLogHistoryUnavailableError (the driver's message redacted).
    */
   async insert(rows: readonly ErrorLogRow[]): Promise<number> {
     if (rows.length === 0) return 0;
+    try {
+      return await this.insertBatch(rows);
+    } catch (error) {
+      throw new ErrorLogHistoryUnavailableError(error);
+    }
+  }
+
+  private async insertBatch(rows: readonly ErrorLogRow[]): Promise<number> {
     const column = <K extends keyof ErrorLogRow>(name: K) => rows.map((row) => row[name]);
     const result = await this.pool.query(
       `INSERT INTO ${this.table}

@@ -1,6 +1,7 @@
-import type { KeySchema } from '@leasehold/core';
+import type { KeySchema } from '@leasehold/core/internal';
 import type { RedisClient } from '../redisConnections.js';
 import { entryFromReply, type StreamEntry } from './errorLogRows.js';
+import { parseGroupInfo, parseStreamInfo, readStart } from './trimmedEntries.js';
 
 /** The consumer group every replica reads pools' error-log streams through. */
 export const ERROR_LOG_GROUP = 'leasehold-persist';
@@ -9,6 +10,22 @@ export const ERROR_LOG_GROUP = 'leasehold-persist';
 const FORGET_CONSUMER_AFTER_MS = 60 * 60 * 1000;
 
 type RawEntry = [string, string[] | null];
+
+/** Entries read, and how many were trimmed from the stream before anyone read them. */
+export interface ReadEntries {
+  entries: StreamEntry[];
+  /** Undefined when the server cannot tell (Redis 6, entries deleted by id). */
+  lost: number | undefined;
+}
+
+/**
+ * The worker's own hash beside each pool's stream (same hash tag, so one slot): `lost`, the
+ * entries trimmed before they were persisted, ever; `offset`, what Redis' `entries-read`
+ * misses after such a gap (see trimmedEntries.ts).
+ */
+export function errorLogLedgerKey(keys: KeySchema, pool: string): string {
+  return `${keys.poolPrefix(pool)}errorLogLedger`;
+}
 
 function isRedisError(error: unknown, prefix: string): boolean {
   return error instanceof Error && error.message.startsWith(prefix);
@@ -25,8 +42,8 @@ export class ErrorLogStream {
   private readonly groupsCreated = new Set<string>();
 
   constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: KeySchema,
+    readonly redis: RedisClient,
+    readonly keys: KeySchema,
     readonly consumer: string,
     readonly group: string = ERROR_LOG_GROUP,
   ) {}
@@ -41,7 +58,7 @@ export class ErrorLogStream {
     minIdleMs: number,
     count: number,
     cursor: string,
-  ): Promise<{ next: string; entries: StreamEntry[]; vanished: string[] }> {
+  ): Promise<{ next: string; entries: StreamEntry[]; vanished: string[]; lost: number }> {
     const reply = (await this.withGroup(pool, () =>
       this.redis.xautoclaim(
         this.key(pool),
@@ -57,24 +74,59 @@ export class ErrorLogStream {
     // them from the pending list itself, Redis 6.2 returns them without fields and keeps
     // them pending, so the caller acknowledges those.
     const vanished = reply[1].filter(([, fields]) => fields === null).map(([id]) => id);
-    return { next: reply[0], entries: this.entries(reply[1]), vanished };
+    // Either way they were read and never persisted: lost.
+    const lost = vanished.length + (reply[2]?.length ?? 0);
+    if (lost > 0) await this.redis.hincrby(errorLogLedgerKey(this.keys, pool), 'lost', lost);
+    return { next: reply[0], entries: this.entries(reply[1]), vanished, lost };
   }
 
-  /** Up to `count` entries never delivered to any consumer. */
-  async readNew(pool: string, count: number): Promise<StreamEntry[]> {
-    const reply = (await this.withGroup(pool, () =>
-      this.redis.xreadgroup(
-        'GROUP',
-        this.group,
-        this.consumer,
-        'COUNT',
-        count,
-        'STREAMS',
-        this.key(pool),
-        '>',
-      ),
-    )) as [string, RawEntry[]][] | null;
-    return this.entries(reply?.[0]?.[1] ?? []);
+  /**
+   * Up to `count` entries never delivered to any consumer, and how many were trimmed before
+   * this read could reach them (added to the ledger's `lost`). The group's position is read
+   * in the same transaction as the entries, so of replicas reading at once exactly one sees
+   * (and counts) a gap.
+   */
+  async readNew(pool: string, count: number): Promise<ReadEntries> {
+    const key = this.key(pool);
+    const ledger = errorLogLedgerKey(this.keys, pool);
+    const [streamInfo, groupsBefore, offsetField, read, groupsAfter] = await this.withGroup(
+      pool,
+      async () =>
+        execOrThrow(
+          await this.redis
+            .multi()
+            .xinfo('STREAM', key)
+            .xinfo('GROUPS', key)
+            .hget(ledger, 'offset')
+            .xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'STREAMS', key, '>')
+            .xinfo('GROUPS', key)
+            .exec(),
+        ),
+    );
+    const entries = this.entries((read as [string, RawEntry[]][] | null)?.[0]?.[1] ?? []);
+    const offset = Number(offsetField ?? 0);
+    const before = parseGroupInfo(groupsBefore, this.group);
+    const after = parseGroupInfo(groupsAfter, this.group);
+    const start = before && readStart(parseStreamInfo(streamInfo), before, offset);
+    if (start === undefined) return { entries, lost: undefined };
+    const afterRead = after?.entriesRead ?? null;
+    const offsetDelta =
+      entries.length > 0 && afterRead !== null
+        ? start.position + entries.length - afterRead - offset
+        : 0;
+    if (start.lost > 0 || offsetDelta !== 0) {
+      await this.redis
+        .multi()
+        .hincrby(ledger, 'lost', start.lost)
+        .hincrby(ledger, 'offset', offsetDelta)
+        .exec();
+    }
+    return { entries, lost: start.lost };
+  }
+
+  /** Entries trimmed from this pool's stream before they were persisted, ever. */
+  async lostTotal(pool: string): Promise<number> {
+    return Number((await this.redis.hget(errorLogLedgerKey(this.keys, pool), 'lost')) ?? 0);
   }
 
   /** Acknowledge (XACK only): the entries stay in the stream for readers until trimmed. */
@@ -113,14 +165,15 @@ export class ErrorLogStream {
     return forgotten;
   }
 
-  private entries(raw: RawEntry[]): StreamEntry[] {
+  private entries(raw: readonly RawEntry[]): StreamEntry[] {
     return raw.flatMap((r) => entryFromReply(r) ?? []);
   }
 
   /**
    * Run a group command, creating the group (and the stream) first if needed. The group
-   * starts at 0 so entries written before the first worker ever ran are persisted too; it
-   * is re-created if the stream was deleted meanwhile (NOGROUP).
+   * starts at 0 so entries written before the first worker ever ran are persisted too, with
+   * `entries-read` 0 so any of those already trimmed count as lost; it is re-created if the
+   * stream was deleted meanwhile (NOGROUP).
    */
   private async withGroup<T>(pool: string, command: () => Promise<T>): Promise<T> {
     if (!this.groupsCreated.has(pool)) await this.createGroup(pool);
@@ -135,10 +188,22 @@ export class ErrorLogStream {
 
   private async createGroup(pool: string): Promise<void> {
     try {
-      await this.redis.xgroup('CREATE', this.key(pool), this.group, '0', 'MKSTREAM');
+      const key = this.key(pool);
+      await this.redis.xgroup('CREATE', key, this.group, '0', 'MKSTREAM', 'ENTRIESREAD', '0');
+      // A new group counts from 0: a correction kept for an old one no longer applies.
+      await this.redis.hdel(errorLogLedgerKey(this.keys, pool), 'offset');
     } catch (error) {
       if (!isRedisError(error, 'BUSYGROUP')) throw error;
     }
     this.groupsCreated.add(pool);
   }
+}
+
+/** A transaction's replies; the first failed command's error is thrown (NOGROUP first). */
+function execOrThrow(results: [Error | null, unknown][] | null): unknown[] {
+  if (results === null) throw new Error('transaction aborted');
+  const errors = results.flatMap(([error]) => (error === null ? [] : [error]));
+  const first = errors.find((e) => isRedisError(e, 'NOGROUP')) ?? errors[0];
+  if (first !== undefined) throw first;
+  return results.map(([, value]) => value);
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { ProxyManager } from '@leasehold/client';
-import { KeySchema } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
+import { KeySchema } from '@leasehold/core/internal';
+import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import {
   startTestWorker,
@@ -15,6 +15,9 @@ import { ErrorLogStore } from './errorLogStore.js';
 import { ErrorLogStream } from './errorLogStream.js';
 import { migrateDatabase } from './migrations.js';
 import { NO_DATABASE_NOTE, persistErrorLogs } from './persistErrorLogs.js';
+
+// Lease expiry is reached by moving the pool's clock, not by sleeping.
+useTestClockLibrary();
 
 const settings = { batchSize: 1000, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 };
 
@@ -79,10 +82,10 @@ describeEachTarget('error-log persistence', (ctx) => {
     const expiring = await manager.acquireProxy({
       pool: 'latam',
       consumer: 'w2',
-      durationSeconds: 0.05,
+      durationSeconds: 1,
     });
     expect(expiring).not.toBeNull();
-    await new Promise((r) => setTimeout(r, 100));
+    await TestClock.forPool(ctx.redis(), manager.keys, 'latam').advance(2_000);
     await manager.cleanupExpiredLeases('latam');
     const logged = await manager.getErrorLog('latam', { limit: 100 });
     expect(new Set(logged.map((e) => e.type))).toEqual(
@@ -136,7 +139,14 @@ describeEachTarget('error-log persistence', (ctx) => {
     const stream = new ErrorLogStream(ctx.redis(), keys, 'measuring-consumer');
     try {
       const summary = await persistErrorLogs({ manager, stream, store, settings });
-      expect(summary).toEqual({ pools: 1, persisted: 3_000, duplicates: 0, reclaimed: 0 });
+      expect(summary).toEqual({
+        pools: 1,
+        persisted: 3_000,
+        duplicates: 0,
+        reclaimed: 0,
+        backlogged: 0,
+        lost: 0,
+      });
       expect(await db.count('pool = $1 AND entry_id = ANY($2)', ['bulk', ids])).toBe(3_000);
       expect(await ctx.redis().xlen(keys.poolKeys('bulk').errorLog)).toBe(3_000);
       expect(await stream.pendingCount('bulk')).toBe(0);
@@ -178,7 +188,8 @@ describeEachTarget('error-log persistence', (ctx) => {
     await writeErrorEntries(ctx.redis(), keys, 'p1', 300);
     // A replica reads 200 entries, then dies before inserting them.
     const dead = new ErrorLogStream(ctx.redis(), keys, 'dead-replica');
-    expect(await dead.readNew('p1', 200)).toHaveLength(200);
+    const read = await dead.readNew('p1', 200);
+    expect(read.entries).toHaveLength(200);
     await migrateDatabase(db.url, db.schema, createLogger({ level: 'silent' }));
     const store = ErrorLogStore.connect(db.url, db.schema);
     const alive = new ErrorLogStream(ctx.redis(), keys, 'alive-replica');
@@ -186,13 +197,13 @@ describeEachTarget('error-log persistence', (ctx) => {
       const fresh = await persistErrorLogs({ manager, stream: alive, store, settings });
       // Not idle long enough yet: only the 100 never delivered are moved.
       expect(fresh).toMatchObject({ persisted: 100, reclaimed: 0 });
-      await new Promise((r) => setTimeout(r, 150));
-      const later = await persistErrorLogs({
-        manager,
-        stream: alive,
-        store,
-        settings: { ...settings, claimIdleMs: 100 },
-      });
+      // A minute later, as Redis counts idle time: XCLAIM's IDLE sets it, to the dead
+      // replica itself, so its entries look as old as a crashed replica's would.
+      const ids = read.entries.map((e) => e.id);
+      await ctx
+        .redis()
+        .call('XCLAIM', dead.key('p1'), dead.group, 'dead-replica', 0, ...ids, 'IDLE', 61_000);
+      const later = await persistErrorLogs({ manager, stream: alive, store, settings });
       expect(later).toMatchObject({ persisted: 200, reclaimed: 200, duplicates: 0 });
       expect(await db.count('pool = $1', ['p1'])).toBe(300);
       expect(await alive.pendingCount('p1')).toBe(0);

@@ -7,6 +7,7 @@ import {
   type Metric,
   Registry,
 } from 'prom-client';
+import type { PersistenceStats } from '../errorLog/errorLogBacklog.js';
 import type { PoolSnapshot, PoolSnapshots } from './poolSnapshots.js';
 
 /**
@@ -130,6 +131,8 @@ class SnapshotLatencyHistogram {
 export interface MetricsRegistryOptions {
   /** Also export this process's CPU, memory and event-loop metrics. Default true. */
   processMetrics?: boolean;
+  /** Error-log persistence per pool (a worker with PostgreSQL): lost entries, backlog. */
+  errorLogPersistence?: (pool: string) => Promise<PersistenceStats>;
 }
 
 /** A registry of its own (not prom-client's global one), so replicas in one process coexist. */
@@ -179,6 +182,39 @@ export function createMetricsRegistry(
         const all = await snapshots.read();
         this.reset();
         for (const s of all) this.set({ pool: s.pool }, spec.value(s));
+      },
+    });
+  }
+
+  const persistence = options.errorLogPersistence;
+  if (persistence !== undefined) {
+    const readAll = async () =>
+      Promise.all(
+        (await snapshots.read()).map(async (s) => ({
+          pool: s.pool,
+          ...(await persistence(s.pool)),
+        })),
+      );
+    new Counter<PoolLabel>({
+      name: 'error_log_entries_lost_total',
+      help: 'Error-log entries never persisted: trimmed from the stream first, or dropped from a full backlog.',
+      labelNames: ['pool'],
+      registers: [registry],
+      async collect() {
+        const all = await readAll();
+        this.reset();
+        for (const s of all) this.inc({ pool: s.pool }, s.lost);
+      },
+    });
+    new Gauge<PoolLabel>({
+      name: 'error_log_backlog_entries',
+      help: 'Error-log entries kept in Redis for PostgreSQL, which did not answer.',
+      labelNames: ['pool'],
+      registers: [registry],
+      async collect() {
+        const all = await readAll();
+        this.reset();
+        for (const s of all) this.set({ pool: s.pool }, s.backlog);
       },
     });
   }
