@@ -40,9 +40,10 @@ describeEachTarget('startDashboard: checks first, leaves nothing open when it fa
   });
 
   it('a port in use is a typed error naming the port, and what it opened is closed', async () => {
-    blocker = createServer();
+    const server = createServer();
+    blocker = server;
     const port = await new Promise<number>((resolve) =>
-      blocker?.listen(0, '127.0.0.1', () => resolve((blocker?.address() as { port: number }).port)),
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
     );
     const redis = duplicateOf(ctx.redis());
     const opened = trackDuplicates(redis);
