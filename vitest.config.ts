@@ -9,7 +9,9 @@ import { defineConfig } from 'vitest/config';
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 // Tests import workspace packages from source, like tsconfig.json's `paths`.
+// (A subpath comes before its package: the first entry whose name prefixes an import wins.)
 const alias = {
+  '@leasehold/core/internal': fromRoot('./packages/core/src/internal.ts'),
   '@leasehold/core': fromRoot('./packages/core/src/index.ts'),
   '@leasehold/client': fromRoot('./packages/client/src/index.ts'),
   '@leasehold/testing': fromRoot('./packages/testing/src/index.ts'),

@@ -1,4 +1,5 @@
-import { KeySchema, luaScripts, ValidationError } from '@leasehold/core';
+import { ValidationError } from '@leasehold/core';
+import { KeySchema, luaScripts } from '@leasehold/core/internal';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';

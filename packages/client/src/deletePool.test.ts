@@ -1,4 +1,5 @@
-import { luaScripts, PoolBusyError, PoolNotFoundError } from '@leasehold/core';
+import { PoolBusyError, PoolNotFoundError } from '@leasehold/core';
+import { luaScripts } from '@leasehold/core/internal';
 import { describeEachTarget, scanKeys, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';

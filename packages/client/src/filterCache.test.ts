@@ -1,4 +1,4 @@
-import { KeySchema, luaScripts } from '@leasehold/core';
+import { KeySchema, luaScripts } from '@leasehold/core/internal';
 import { describeEachTarget, type RedisClient } from '@leasehold/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { expect, it } from 'vitest';

@@ -1,11 +1,10 @@
 import {
   FILTER_WORDS,
   type FilterClause,
-  labelSetSuffix,
   type NearFilter,
   type ProxyFilters,
-  tagSetSuffix,
 } from '@leasehold/core';
+import { labelSetSuffix, tagSetSuffix } from '@leasehold/core/internal';
 import { geoCover } from './geoCover.js';
 
 /**

@@ -1,4 +1,4 @@
-import { luaScripts } from '@leasehold/core';
+import { luaScripts } from '@leasehold/core/internal';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { proxyUrls } from '../test/testSupport.js';

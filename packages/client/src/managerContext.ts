@@ -1,13 +1,11 @@
+import { ClientClosedError, LeaseholdError, RedisConnectionError } from '@leasehold/core';
 import {
-  ClientClosedError,
   errorForScriptCode,
   KeySchema,
-  LeaseholdError,
   type LuaScript,
   type PoolKeys,
-  RedisConnectionError,
   type ScriptFailureContext,
-} from '@leasehold/core';
+} from '@leasehold/core/internal';
 import type { Cluster, Redis } from 'ioredis';
 import { CapacitySignal } from './capacitySignal.js';
 import { ListenerSet } from './listeners.js';

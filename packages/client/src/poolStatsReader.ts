@@ -1,11 +1,5 @@
-import {
-  errorForScriptCode,
-  type KeySchema,
-  luaScripts,
-  parseInput,
-  poolNameSchema,
-  ValidationError,
-} from '@leasehold/core';
+import { parseInput, poolNameSchema, ValidationError } from '@leasehold/core';
+import { errorForScriptCode, type KeySchema, luaScripts } from '@leasehold/core/internal';
 import type { Cluster, Redis } from 'ioredis';
 import { isRedisClient, withTypedErrors } from './redis/connection.js';
 import { statsFromReply } from './replies.js';

@@ -1,7 +1,6 @@
 import {
   type AcquireOptions,
   type ErrorLogQuery,
-  type KeySchema,
   type ListProxiesOptions,
   type Outcome,
   type PoolSettings,
@@ -10,6 +9,7 @@ import {
   parseInput,
   type RetryOptions,
 } from '@leasehold/core';
+import type { KeySchema } from '@leasehold/core/internal';
 import { z } from 'zod';
 import {
   claimHealthChecks,

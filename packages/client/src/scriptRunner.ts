@@ -3,7 +3,7 @@ import {
   type LuaScript,
   type PoolKeys,
   scriptLibraryInUse,
-} from '@leasehold/core';
+} from '@leasehold/core/internal';
 import type { Cluster, Redis } from 'ioredis';
 import { withTypedErrors } from './redis/connection.js';
 

@@ -1,4 +1,4 @@
-import { luaLibrary, luaScripts, POOL_KEY_NAMES } from '@leasehold/core';
+import { luaLibrary, luaScripts, POOL_KEY_NAMES } from '@leasehold/core/internal';
 import { assertSameSlot, describeEachTarget, keySlot, scanKeys } from '@leasehold/testing';
 import { describe, expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../test/testSupport.js';

@@ -1,3 +1,5 @@
+// The public API of @leasehold/core: what applications may rely on, every export by name.
+// Plumbing shared by Leasehold's own packages is in internal.ts (`@leasehold/core/internal`).
 export {
   boundedCount,
   boundedSeconds,
@@ -37,15 +39,6 @@ export {
   gatewayTemplateOf,
   parseGatewayTemplate,
 } from './gatewaySession.js';
-export {
-  DEFAULT_PREFIX,
-  KeySchema,
-  labelSetSuffix,
-  POOL_KEY_NAMES,
-  type PoolKeyName,
-  type PoolKeys,
-  tagSetSuffix,
-} from './keys.js';
 export {
   type ClassifiedOutcome,
   type ClassifyInput,
@@ -115,17 +108,6 @@ export {
   SELECTOR_STRATEGIES,
   SelectorStrategy,
   scopeSchema,
-  secondsToMs,
   sessionIdSchema,
   transitionReasonSchema,
 } from './schemas.js';
-export { errorForScriptCode, ScriptCode, type ScriptFailureContext } from './scriptCodes.js';
-export {
-  type LuaLibrary,
-  type LuaScript,
-  luaLibrary,
-  luaScripts,
-  type ScriptName,
-  scriptLibraryInUse,
-  useScriptLibrary,
-} from './scripts/registry.js';

@@ -1,4 +1,4 @@
-import { luaLibrary, luaScripts } from '@leasehold/core';
+import { luaLibrary, luaScripts } from '@leasehold/core/internal';
 import { describe, expect, it } from 'vitest';
 import { testClockLibrary } from './testClock.js';
 import { TEST_CLOCK_OFFSET_FIELD } from './testClockLibrary.generated.js';

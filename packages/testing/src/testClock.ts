@@ -11,7 +11,7 @@
 // created afterwards in this process (ProxyManagers, in-process workers) run that copy. The
 // offset lives in Redis, per pool, so test files running side by side on one server never
 // see each other's clocks, and it survives a FUNCTION FLUSH.
-import { type KeySchema, scriptLibraryInUse, useScriptLibrary } from '@leasehold/core';
+import { type KeySchema, scriptLibraryInUse, useScriptLibrary } from '@leasehold/core/internal';
 import type { RedisClient } from './redisTarget.js';
 import { TEST_CLOCK_OFFSET_FIELD, testClockLibrary } from './testClockLibrary.generated.js';
 

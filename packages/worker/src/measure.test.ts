@@ -4,7 +4,7 @@
 // Standalone only: a figure per run is enough, and the cluster run doubles the suite time.
 // They are printed, not asserted against a target: the suite shares 2 cores with other files.
 import { ProxyManager } from '@leasehold/client';
-import { KeySchema } from '@leasehold/core';
+import { KeySchema } from '@leasehold/core/internal';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { useTestSchema, writeErrorEntries } from '../test/testSupport.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { luaLibrary } from '@leasehold/core';
+import { luaLibrary } from '@leasehold/core/internal';
 import {
   describeEachTarget,
   runLeaseholdCli,

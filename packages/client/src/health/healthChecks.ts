@@ -1,14 +1,13 @@
 import {
   ERROR_CATEGORIES,
   fillGatewayUrl,
-  luaScripts,
   type ParsedProxyUrl,
   parseInput,
   parseProxyUrl,
   poolNameSchema,
   redactCredentials,
-  secondsToMs,
 } from '@leasehold/core';
+import { luaScripts, secondsToMs } from '@leasehold/core/internal';
 import { z } from 'zod';
 import type { ManagerContext } from '../managerContext.js';
 import { poolAndProxy } from '../poolInputs.js';

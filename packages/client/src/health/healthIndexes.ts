@@ -1,4 +1,4 @@
-import { luaScripts } from '@leasehold/core';
+import { luaScripts } from '@leasehold/core/internal';
 import type { ManagerContext } from '../managerContext.js';
 
 /**

@@ -1,10 +1,5 @@
-import {
-  errorForScriptCode,
-  luaScripts,
-  parseInput,
-  poolNameSchema,
-  ScriptCode,
-} from '@leasehold/core';
+import { parseInput, poolNameSchema } from '@leasehold/core';
+import { errorForScriptCode, luaScripts, ScriptCode } from '@leasehold/core/internal';
 import type { ManagerContext } from '../managerContext.js';
 import { poolAndProxy } from '../poolInputs.js';
 import { proxyIdsAfter } from '../pools/proxies.js';

@@ -1,10 +1,5 @@
-import {
-  type LuaScript,
-  luaScripts,
-  parseInput,
-  poolNameSchema,
-  transitionReasonSchema,
-} from '@leasehold/core';
+import { parseInput, poolNameSchema, transitionReasonSchema } from '@leasehold/core';
+import { type LuaScript, luaScripts } from '@leasehold/core/internal';
 import { z } from 'zod';
 import type { FailureDetails, ManagerContext } from '../managerContext.js';
 import { poolAndProxy } from '../poolInputs.js';

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   type AcquireOptions,
   AcquireOptionsSchema,
-  luaScripts,
   type ParsedAcquireOptions,
   parseInput,
-  ScriptCode,
-  secondsToMs,
 } from '@leasehold/core';
+import { luaScripts, ScriptCode, secondsToMs } from '@leasehold/core/internal';
 import { compileFilters } from '../filters.js';
 import { newLeaseId } from '../leaseIds.js';
 import type { ManagerContext } from '../managerContext.js';

@@ -1,4 +1,5 @@
-import { luaLibrary, luaScripts, type PoolKeys, ValidationError } from '@leasehold/core';
+import { ValidationError } from '@leasehold/core';
+import { luaLibrary, luaScripts, type PoolKeys } from '@leasehold/core/internal';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls, snapshotKeys } from '../../test/testSupport.js';

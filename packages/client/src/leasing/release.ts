@@ -1,15 +1,13 @@
 import {
   extendSecondsSchema,
   leaseIdSchema,
-  luaScripts,
   type Outcome,
   OutcomeSchema,
   parseInput,
   poolNameSchema,
   proxyIdSchema,
-  ScriptCode,
-  secondsToMs,
 } from '@leasehold/core';
+import { luaScripts, ScriptCode, secondsToMs } from '@leasehold/core/internal';
 import { z } from 'zod';
 import type { ManagerContext } from '../managerContext.js';
 import { outcomeArgs } from '../outcomeArgs.js';

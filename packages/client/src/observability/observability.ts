@@ -1,12 +1,10 @@
 import {
   type ErrorLogQuery,
   ErrorLogQuerySchema,
-  errorForScriptCode,
-  luaScripts,
   parseInput,
   poolNameSchema,
-  ScriptCode,
 } from '@leasehold/core';
+import { errorForScriptCode, luaScripts, ScriptCode } from '@leasehold/core/internal';
 import { type ManagerContext, SWEEP_BATCH_SIZE } from '../managerContext.js';
 import { errorLogEntryFromStream, poolCountersFromHash, statsFromReply } from '../replies.js';
 import type { ErrorLogEntry, PoolCounters, PoolStats } from '../types.js';

@@ -1,10 +1,10 @@
 import {
-  luaScripts,
   type PoolSettings,
   type PoolSettingsInput,
   parseInput,
   poolNameSchema,
 } from '@leasehold/core';
+import { luaScripts } from '@leasehold/core/internal';
 import { z } from 'zod';
 import { buildHealthIndexes } from '../health/healthIndexes.js';
 import { type ManagerContext, SWEEP_BATCH_SIZE } from '../managerContext.js';

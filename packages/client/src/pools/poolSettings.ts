@@ -5,8 +5,8 @@ import {
   PoolSettingsSchema,
   parseInput,
   type SelectorStrategy,
-  secondsToMs,
 } from '@leasehold/core';
+import { secondsToMs } from '@leasehold/core/internal';
 import { z } from 'zod';
 
 /**

@@ -2,7 +2,6 @@ import {
   LABEL_NAMES,
   type ListProxiesOptions,
   ListProxiesOptionsSchema,
-  luaScripts,
   type ProxyInput,
   ProxyInputSchema,
   parseGatewayTemplate,
@@ -12,6 +11,7 @@ import {
   proxyIdFromUrl,
   ValidationError,
 } from '@leasehold/core';
+import { luaScripts } from '@leasehold/core/internal';
 import { type ManagerContext, SWEEP_BATCH_SIZE } from '../managerContext.js';
 import { poolAndProxy } from '../poolInputs.js';
 import { hashFromFlat, proxyRecordFromHash } from '../replies.js';

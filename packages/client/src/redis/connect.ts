@@ -89,10 +89,12 @@ export async function connectRedis(
  * between reconnects has no socket to wait for (ioredis 5 then emits no 'end'). Never throws.
  */
 export async function closeRedis(client: RedisClient): Promise<void> {
-  const live = client.status === 'ready' || client.status === 'connect';
   if (client.status === 'end') return;
+  if (client.status !== 'ready' && client.status !== 'connect') {
+    client.disconnect();
+    return;
+  }
   const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
-  if (live) await client.quit().catch(() => client.disconnect());
-  else client.disconnect();
-  if (live && client.status !== 'end') await ended;
+  await client.quit().catch(() => client.disconnect());
+  await ended;
 }

@@ -1,4 +1,4 @@
-import { errorForScriptCode, luaScripts, ScriptCode } from '@leasehold/core';
+import { errorForScriptCode, luaScripts, ScriptCode } from '@leasehold/core/internal';
 import { type Status, transition } from '../health/transitions.js';
 import type { ManagerContext } from '../managerContext.js';
 import { poolAndSession } from '../poolInputs.js';

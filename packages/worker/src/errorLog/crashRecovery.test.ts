@@ -1,6 +1,6 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { ProxyManager } from '@leasehold/client';
-import { KeySchema } from '@leasehold/core';
+import { KeySchema } from '@leasehold/core/internal';
 import { describeEachTarget, type RedisClient } from '@leasehold/testing';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import {

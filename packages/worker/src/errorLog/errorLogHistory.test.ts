@@ -1,5 +1,5 @@
 import { type ErrorLogEntry, ProxyManager, ValidationError } from '@leasehold/client';
-import { KeySchema } from '@leasehold/core';
+import { KeySchema } from '@leasehold/core/internal';
 import { describeEachTarget } from '@leasehold/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestSchema, testSchema, writeErrorEntries } from '../../test/testSupport.js';

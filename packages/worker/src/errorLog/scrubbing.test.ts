@@ -1,5 +1,5 @@
 import { ProxyManager } from '@leasehold/client';
-import { KeySchema } from '@leasehold/core';
+import { KeySchema } from '@leasehold/core/internal';
 import { describeEachTarget } from '@leasehold/testing';
 import { describe, expect, it } from 'vitest';
 import { capturedLogger, useTestSchema } from '../../test/testSupport.js';
