@@ -43,14 +43,10 @@ async function startDashboardIfPresent(
   redis: ReturnType<typeof createRedisClient>,
   log: (line: string) => void,
 ): Promise<Dashboard | undefined> {
-  // A variable specifier: the CLI builds without @leasehold/dashboard installed.
-  const specifier = '@leasehold/dashboard';
-  let start: ((o: object) => Promise<Dashboard>) | undefined;
-  try {
-    start = ((await import(specifier)) as { startDashboard?: typeof start }).startDashboard;
-  } catch {
-    start = undefined;
-  }
+  const start = await import('@leasehold/dashboard').then(
+    (dashboard) => dashboard.startDashboard,
+    () => undefined,
+  );
   if (!start) {
     log(
       'dashboard: not installed (@leasehold/dashboard), skipped; watch with `leasehold pool stats demo`',
