@@ -12,7 +12,7 @@ import { ProxyManager } from '@leasehold/client';
 import { startRedisServer } from '@leasehold/testing';
 import { Redis } from 'ioredis';
 import { proxyInputs } from '../packages/bench/src/cases.js';
-import { compileFilters } from '../packages/client/src/filters.js';
+import { compileFilters } from '../packages/client/src/leasing/filters.js';
 import { buildLibrary, parseScript, readLuaDirectory } from './luaLoader.js';
 
 const { values } = parseArgs({

@@ -3,7 +3,7 @@ import { describeEachTarget, type RedisClient } from '@leasehold/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { compileFilters } from './filters.js';
+import { compileFilters } from './leasing/filters.js';
 import { ScriptRunner } from './scriptRunner.js';
 
 // Defect 10 of issue 9 (filter part): the decoded-filter cache inside the library was keyed

@@ -1,7 +1,7 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { COVER_MAX_CELLS, geoCover } from './geoCover.js';
+import { COVER_MAX_CELLS, geoCover } from './leasing/geoCover.js';
 import type { Lease } from './types.js';
 
 const EARTH_RADIUS_KM = 6372.797560856;

@@ -44,7 +44,7 @@ export type {
   HealthCheckTarget,
   HealthCheckVerdict,
 } from './health/healthChecks.js';
-export { PoolStatsReader } from './poolStatsReader.js';
+export { PoolStatsReader } from './observability/poolStatsReader.js';
 export type { DeletedPool, DeletePoolOptions } from './pools/poolAdmin.js';
 export { ProxyManager, type ProxyManagerOptions } from './proxyManager.js';
 export {

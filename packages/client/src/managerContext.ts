@@ -7,7 +7,7 @@ import {
   type ScriptFailureContext,
 } from '@leasehold/core/internal';
 import type { Cluster, Redis } from 'ioredis';
-import { CapacitySignal } from './capacitySignal.js';
+import { CapacitySignal } from './leasing/capacitySignal.js';
 import { ListenerSet } from './listeners.js';
 import { closeRedis } from './redis/connect.js';
 import {

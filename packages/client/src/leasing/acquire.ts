@@ -6,11 +6,11 @@ import {
   parseInput,
 } from '@leasehold/core';
 import { luaScripts, ScriptCode, secondsToMs } from '@leasehold/core/internal';
-import { compileFilters } from '../filters.js';
-import { newLeaseId } from '../leaseIds.js';
 import type { ManagerContext } from '../managerContext.js';
 import { leaseFromReply, statsFromReply } from '../replies.js';
 import type { Lease } from '../types.js';
+import { compileFilters } from './filters.js';
+import { newLeaseId } from './leaseIds.js';
 import { releaseProxy } from './release.js';
 
 /** A waiter retries at least this often, in case a pub/sub wake-up was lost to a reconnect. */

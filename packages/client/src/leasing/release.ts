@@ -10,9 +10,9 @@ import {
 import { luaScripts, ScriptCode, secondsToMs } from '@leasehold/core/internal';
 import { z } from 'zod';
 import type { ManagerContext } from '../managerContext.js';
-import { outcomeArgs } from '../outcomeArgs.js';
 import { statsFromReply } from '../replies.js';
 import type { Lease, ReleaseResult } from '../types.js';
+import { outcomeArgs } from './outcomeArgs.js';
 
 const LeaseRefSchema = z.object({
   id: leaseIdSchema,

@@ -1,10 +1,10 @@
 import { parseInput, poolNameSchema, ValidationError } from '@leasehold/core';
 import { errorForScriptCode, type KeySchema, luaScripts } from '@leasehold/core/internal';
 import type { Cluster, Redis } from 'ioredis';
-import { isRedisClient, withTypedErrors } from './redis/connection.js';
-import { statsFromReply } from './replies.js';
-import { ScriptRunner } from './scriptRunner.js';
-import type { PoolStats } from './types.js';
+import { isRedisClient, withTypedErrors } from '../redis/connection.js';
+import { statsFromReply } from '../replies.js';
+import { ScriptRunner } from '../scriptRunner.js';
+import type { PoolStats } from '../types.js';
 
 /**
  * Pool stats for observers that must not change what they observe: a /metrics scrape, a
