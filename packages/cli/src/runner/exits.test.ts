@@ -30,6 +30,22 @@ describeEachTarget(
       expect(result.stdout).toBe('');
     });
 
+    it('dashboard refuses a bad allowed host, from the flag or the environment, at once', async () => {
+      for (const [args, extra] of [
+        [['--allowed-host', 'evil.example/path'], {}],
+        [[], { LEASEHOLD_DASHBOARD_ALLOWED_HOSTS: 'ok.example, user@evil.example' }],
+      ] as const) {
+        const result = await runLeaseholdCli(
+          ['dashboard', '--port', '0', ...args],
+          { ...env(ctx.uniquePrefix()), ...extra },
+          BOUND_MS,
+        );
+        expect(result.code, args.join(' ')).toBe(1);
+        expect(result.stderr).toMatch(/allowedHosts\[\d\]/);
+        expect(result.stdout).toBe('');
+      }
+    });
+
     it('a command that fails after connecting (an unknown pool) exits 1 at once', async () => {
       for (const args of [
         ['errors', 'ghost', '--follow'],
