@@ -2,6 +2,8 @@ import { gatewaySessionToken, redactProxyUrl, ValidationError } from '@leasehold
 import {
   describeEachTarget,
   type GatewayProxy,
+  must,
+  rejection,
   requestThroughProxy,
   startGatewayProxy,
 } from '@leasehold/testing';
@@ -9,20 +11,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshPool, snapshotKeys } from '../test/testSupport.js';
 import { ProxyManager } from './proxyManager.js';
 import type { Lease } from './types.js';
-
-function must<T>(value: T | null | undefined, what = 'a lease'): T {
-  if (value === null || value === undefined) throw new Error(`expected ${what}`);
-  return value;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => {
-      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
-    },
-    (error: unknown) => error,
-  );
-}
 
 /** Poll a condition on a real event, for at most `ms`. */
 async function eventually(condition: () => boolean, ms = 5_000): Promise<void> {

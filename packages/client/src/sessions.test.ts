@@ -1,5 +1,11 @@
 import { SessionDisabledError, SessionNotFoundError } from '@leasehold/core';
-import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
+import {
+  describeEachTarget,
+  must,
+  rejection,
+  TestClock,
+  useTestClockLibrary,
+} from '@leasehold/testing';
 import { expect, it, vi } from 'vitest';
 import { freshPool, proxyUrls } from '../test/testSupport.js';
 import { ProxyManager } from './proxyManager.js';
@@ -8,24 +14,9 @@ import type { Lease } from './types.js';
 // Session ages, rests and expiries are reached by moving the pool's clock, not by sleeping.
 useTestClockLibrary();
 
-function must<T>(value: T | null | undefined, what = 'a lease'): T {
-  if (value === null || value === undefined) throw new Error(`expected ${what}`);
-  return value;
-}
-
 /** The session id a lease carries (throws when it has none). */
 function sessionOf(lease: Lease | null): string {
   return must(must(lease).session, 'a session').id;
-}
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => {
-      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
-    },
-    (error: unknown) => error,
-  );
 }
 
 /** Resume a session, moving the pool's clock a second at a time while its proxy rests. */

@@ -5,7 +5,13 @@ import {
   SessionProxyUnavailableError,
   ValidationError,
 } from '@leasehold/core';
-import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
+import {
+  describeEachTarget,
+  must,
+  rejection,
+  TestClock,
+  useTestClockLibrary,
+} from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
 import type { ProxyManager } from './proxyManager.js';
@@ -14,21 +20,6 @@ import type { Lease } from './types.js';
 // Cooldowns and expiries are reached by moving the pool's clock, not by sleeping.
 useTestClockLibrary();
 const fail = { ok: false as const, error: 'network' as const, message: 'ECONNRESET' };
-
-function must<T>(value: T | null | undefined, what = 'a lease'): T {
-  if (value === null || value === undefined) throw new Error(`expected ${what}`);
-  return value;
-}
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => {
-      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
-    },
-    (error: unknown) => error,
-  );
-}
 
 /** Lease and release with `outcome`, `times` times in a row. */
 async function outcomes(

@@ -1,6 +1,7 @@
 // Public API of the Leasehold test harness. Every export is listed by name on purpose.
 // globalSetup.ts is not exported: vitest.config.ts references it by path.
 
+export { must, rejection } from './assertions.js';
 export type { RunInChildProcessesOptions } from './childProcess.js';
 export { runInChildProcesses } from './childProcess.js';
 export {
