@@ -6,9 +6,9 @@ import {
 } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it, vi } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import type { ProxyManager } from './proxyManager.js';
-import type { AcquireEvent, ReleaseEvent } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { ProxyManager } from '../proxyManager.js';
+import type { AcquireEvent, ReleaseEvent } from '../types.js';
 
 // Expiries are reached by moving the pool's clock, not by sleeping.
 useTestClockLibrary();
@@ -301,7 +301,7 @@ describeEachTarget('ProxyManager leasing', (ctx) => {
     const errors: unknown[] = [];
     const { manager: base, prefix, pool } = await freshPool(ctx);
     await base.addProxies(pool, proxyUrls(2));
-    const { ProxyManager } = await import('./proxyManager.js');
+    const { ProxyManager } = await import('../proxyManager.js');
     const manager = new ProxyManager({
       redis: ctx.redis(),
       prefix,

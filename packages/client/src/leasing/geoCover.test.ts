@@ -1,8 +1,8 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { COVER_MAX_CELLS, geoCover } from './leasing/geoCover.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { Lease } from '../types.js';
+import { COVER_MAX_CELLS, geoCover } from './geoCover.js';
 
 const EARTH_RADIUS_KM = 6372.797560856;
 const DEGREES_PER_KM = 180 / Math.PI / EARTH_RADIUS_KM;

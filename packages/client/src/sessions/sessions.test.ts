@@ -7,9 +7,9 @@ import {
   useTestClockLibrary,
 } from '@leasehold/testing';
 import { expect, it, vi } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
+import type { Lease } from '../types.js';
 
 // Session ages, rests and expiries are reached by moving the pool's clock, not by sleeping.
 useTestClockLibrary();

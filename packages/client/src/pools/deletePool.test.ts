@@ -2,9 +2,9 @@ import { PoolBusyError, PoolNotFoundError } from '@leasehold/core';
 import { luaScripts } from '@leasehold/core/internal';
 import { describeEachTarget, scanKeys, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
-import type { ManagerContext } from './managerContext.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls, snapshotKeys } from '../../test/testSupport.js';
+import type { ManagerContext } from '../managerContext.js';
+import type { Lease } from '../types.js';
 
 // Issue 10: deletePool removes every key of a pool in bounded batches, and refuses while
 // the pool has live leases.

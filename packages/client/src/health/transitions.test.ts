@@ -13,9 +13,9 @@ import {
   useTestClockLibrary,
 } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
-import type { ProxyManager } from './proxyManager.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls, snapshotKeys } from '../../test/testSupport.js';
+import type { ProxyManager } from '../proxyManager.js';
+import type { Lease } from '../types.js';
 
 // Cooldowns and expiries are reached by moving the pool's clock, not by sleeping.
 useTestClockLibrary();

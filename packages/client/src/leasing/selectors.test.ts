@@ -1,8 +1,8 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
+import type { Lease } from '../types.js';
 
 describeEachTarget('ProxyManager selectors and filters', (ctx) => {
   it('round-robin: several clients together walk the pool in order, wrapping', async () => {

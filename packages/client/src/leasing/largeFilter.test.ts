@@ -1,7 +1,7 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { Lease } from '../types.js';
 
 // Defect 1 of issue 9: a 20,000-proxy pool whose filter matches 10,000 proxies, all of them
 // leased. The matching proxies are leased under a scope at its cap (scopeMaxConcurrency 1),

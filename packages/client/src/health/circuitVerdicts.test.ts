@@ -1,7 +1,7 @@
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { Lease } from '../types.js';
 
 // Defect 5 of issue 9 (DESIGN.md, States): outcomes of leases granted before the circuit
 // opened count in health but never move the circuit; in half-open only the probe decides.

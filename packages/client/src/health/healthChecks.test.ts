@@ -1,8 +1,8 @@
 import { gatewaySessionToken, ProxyNotFoundError, ValidationError } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { Lease } from '../types.js';
 
 useTestClockLibrary();
 

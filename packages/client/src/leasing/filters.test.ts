@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilters } from './leasing/filters.js';
-import { geoCover } from './leasing/geoCover.js';
+import { compileFilters } from './filters.js';
+import { geoCover } from './geoCover.js';
 
 describe('compileFilters', () => {
   it('is empty for no filter or an empty one', () => {

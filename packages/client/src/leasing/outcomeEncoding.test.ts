@@ -1,7 +1,7 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { Lease } from '../types.js';
 
 describeEachTarget('outcome encoding and stored text', (ctx) => {
   it('an empty sessionData clears the session blob; an absent one keeps it', async () => {

@@ -1,8 +1,8 @@
 import { ClientClosedError } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,10 +1,10 @@
 import { luaScripts } from '@leasehold/core/internal';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { proxyUrls } from '../test/testSupport.js';
-import { buildHealthIndexes } from './health/healthIndexes.js';
-import { ManagerContext } from './managerContext.js';
-import { ProxyManager } from './proxyManager.js';
+import { proxyUrls } from '../../test/testSupport.js';
+import { ManagerContext } from '../managerContext.js';
+import { ProxyManager } from '../proxyManager.js';
+import { buildHealthIndexes } from './healthIndexes.js';
 
 // Defect 10 (healthIndexes part): turning healthIndexes on walked the whole pool in one
 // script call. Now upsertPool marks the indexes `building` and fills them in bounded batches.

@@ -8,9 +8,9 @@ import {
   startGatewayProxy,
 } from '@leasehold/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freshPool, snapshotKeys } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
-import type { Lease } from './types.js';
+import { freshPool, snapshotKeys } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
+import type { Lease } from '../types.js';
 
 /** Poll a condition on a real event, for at most `ms`. */
 async function eventually(condition: () => boolean, ms = 5_000): Promise<void> {

@@ -1,9 +1,9 @@
 import { ValidationError } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it, vi } from 'vitest';
-import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls, snapshotKeys } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
+import type { Lease } from '../types.js';
 
 // Delays end by moving the pool's clock, not by sleeping.
 useTestClockLibrary();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newLeaseId } from './leasing/leaseIds.js';
+import { newLeaseId } from './leaseIds.js';
 
 describe('lease ids', () => {
   it('are 12 base64url characters, unique, and never start with "-" (a CLI option)', () => {

@@ -1,9 +1,9 @@
 import { classifyOutcome } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import type { ProxyManager } from './proxyManager.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { ProxyManager } from '../proxyManager.js';
+import type { Lease } from '../types.js';
 
 type Outcome = Parameters<ProxyManager['releaseProxy']>[1];
 

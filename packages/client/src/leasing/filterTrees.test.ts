@@ -6,9 +6,9 @@ import {
 } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
-import type { ProxyManager } from './proxyManager.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls, snapshotKeys } from '../../test/testSupport.js';
+import type { ProxyManager } from '../proxyManager.js';
+import type { Lease } from '../types.js';
 
 // Issue 12 items 1-3: filter trees, any label name, geo radius.
 

@@ -1,8 +1,8 @@
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it, vi } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
+import type { Lease } from '../types.js';
 
 // Expiries are reached by moving the pool's clock, not by sleeping.
 useTestClockLibrary();

@@ -1,7 +1,7 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { Lease } from '../types.js';
 
 // Defect 13 of issue 9: `healthiest` on a pool of equal scores always picked the lowest id.
 describeEachTarget('healthiest breaks ties at random', (ctx) => {

@@ -1,7 +1,7 @@
 import { luaLibrary, luaScripts, POOL_KEY_NAMES } from '@leasehold/core/internal';
 import { assertSameSlot, describeEachTarget, keySlot, scanKeys } from '@leasehold/testing';
 import { describe, expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
 
 describeEachTarget('Lua scripts on Redis', (ctx) => {
   it('every key a pool ever gets hashes to one slot (so it runs on Redis Cluster)', async () => {

@@ -2,9 +2,9 @@ import { KeySchema, luaScripts } from '@leasehold/core/internal';
 import { describeEachTarget, type RedisClient } from '@leasehold/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { compileFilters } from './leasing/filters.js';
-import { ScriptRunner } from './scriptRunner.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import { ScriptRunner } from '../scriptRunner.js';
+import { compileFilters } from './filters.js';
 
 // Defect 10 of issue 9 (filter part): the decoded-filter cache inside the library was keyed
 // by the whole filter JSON, exclusion lists included, and grew Lua memory (invisible to

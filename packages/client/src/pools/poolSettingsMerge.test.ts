@@ -1,8 +1,8 @@
 import { PoolSettingsSchema, ValidationError } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { proxyUrls } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
+import { proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
 
 // Defect 11: upsertPool on an existing pool reset every setting it was not given.
 describeEachTarget('upsertPool merges into an existing pool', (ctx) => {

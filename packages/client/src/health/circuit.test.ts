@@ -1,9 +1,9 @@
 import { LeaseExpiredError } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
+import type { Lease } from '../types.js';
 
 // Cooldowns and rests end by moving the pool's clock, not by sleeping: they can be long
 // enough that a slow machine never sees one end early.

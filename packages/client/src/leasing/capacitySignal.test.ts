@@ -1,8 +1,8 @@
 import { describeEachTarget, type RedisClient } from '@leasehold/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { Lease } from '../types.js';
 
 // Defect 13 of issue 9: capacity wake-ups use sharded pub/sub (SPUBLISH / SSUBSCRIBE), so on
 // a cluster they stay on the shard owning the pool's slot instead of reaching every node.

@@ -1,7 +1,7 @@
 import { describeEachTarget } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import type { Lease } from './types.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import type { Lease } from '../types.js';
 
 // Defect 7 of issue 9: everything a lease owns lives as long as it. The scope load key got a
 // TTL of deadline + 1 h at acquire and extendLease never refreshed it: extended by 2 h, the

@@ -1,7 +1,7 @@
 import { describeEachTarget, runInChildProcesses } from '@leasehold/testing';
 import { expect, it } from 'vitest';
-import { freshPool, proxyUrls } from '../test/testSupport.js';
-import { ProxyManager } from './proxyManager.js';
+import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import { ProxyManager } from '../proxyManager.js';
 
 describeEachTarget('ProxyManager under concurrency', (ctx) => {
   it('20 callers on 20 connections racing for a cap-1 proxy: exactly one lease', async () => {
@@ -28,7 +28,7 @@ describeEachTarget('ProxyManager under concurrency', (ctx) => {
     const { prefix, pool, manager } = await freshPool(ctx);
     await manager.addProxies(pool, [{ url: proxyUrls(1)[0] as string, maxConcurrency: 1 }]);
     const results = await runInChildProcesses<{ pid: number; leases: unknown[] }>({
-      file: new URL('../test/acquireRace.worker.ts', import.meta.url),
+      file: new URL('../../test/acquireRace.worker.ts', import.meta.url),
       count: 4,
       payload: { target: ctx.target, prefix, pool, attempts: 5 },
     });
@@ -46,7 +46,7 @@ describeEachTarget('ProxyManager under concurrency', (ctx) => {
     const results = await runInChildProcesses<{
       leases: { proxyId: string; fencingToken: number }[];
     }>({
-      file: new URL('../test/acquireRace.worker.ts', import.meta.url),
+      file: new URL('../../test/acquireRace.worker.ts', import.meta.url),
       count: 4,
       payload: { target: ctx.target, prefix, pool, attempts: 15 },
     });
