@@ -6,8 +6,7 @@ import { freshPool, proxyUrls, snapshotKeys } from '../test/testSupport.js';
 import { ScriptRunner } from './scriptRunner.js';
 import type { Lease } from './types.js';
 
-// Defect 2 of issue 9 (script side): a duration Redis would refuse as a TTL is rejected by
-// the script before its first write. Called through the library directly, below any
+// A duration Redis would refuse as a TTL is rejected by the script before its first write. Called through the library directly, below any
 // TypeScript validation: the keyspace is left exactly as it was.
 // The lease expires by moving the pool's clock, not by sleeping.
 useTestClockLibrary();

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../../test/testSupport.js';
 import type { Lease } from '../types.js';
 
-// Defect 5 of issue 9 (DESIGN.md, States): outcomes of leases granted before the circuit
+// Circuit verdicts (README, "States, outcomes and defaults"): outcomes of leases granted before the circuit
 // opened count in health but never move the circuit; in half-open only the probe decides.
 // Cooldowns end by moving the pool's clock: long enough that none ends early on a slow machine.
 useTestClockLibrary();

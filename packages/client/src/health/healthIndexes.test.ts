@@ -6,8 +6,8 @@ import { ManagerContext } from '../managerContext.js';
 import { ProxyManager } from '../proxyManager.js';
 import { buildHealthIndexes } from './healthIndexes.js';
 
-// Defect 10 (healthIndexes part): turning healthIndexes on walked the whole pool in one
-// script call. Now upsertPool marks the indexes `building` and fills them in bounded batches.
+// Turning healthIndexes on never walks the whole pool in one script call: upsertPool marks
+// the indexes `building` and fills them in bounded batches.
 describeEachTarget('healthIndexes built in bounded batches', (ctx) => {
   const N = 3000;
   const BATCH = 100;

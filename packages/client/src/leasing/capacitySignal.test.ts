@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../../test/testSupport.js';
 import type { Lease } from '../types.js';
 
-// Defect 13 of issue 9: capacity wake-ups use sharded pub/sub (SPUBLISH / SSUBSCRIBE), so on
+// Capacity wake-ups use sharded pub/sub (SPUBLISH / SSUBSCRIBE), so on
 // a cluster they stay on the shard owning the pool's slot instead of reaching every node.
 function masters(redis: RedisClient): Redis[] {
   return redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];

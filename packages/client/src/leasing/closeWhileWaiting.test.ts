@@ -6,8 +6,8 @@ import { ProxyManager } from '../proxyManager.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// Defect 4: close() during a waitMs acquire rejected it with ioredis' bare "Connection is
-// closed"; now it settles at once with a typed ClientClosedError, like any call after close().
+// close() during a waitMs acquire settles it at once with a typed ClientClosedError, like any
+// call after close(), never with ioredis' bare "Connection is closed".
 describeEachTarget('close() while an acquire waits', (ctx) => {
   /** A waiter that owns its connection where it can (a URL on standalone), so close() quits it. */
   async function waiterManager(prefix: string): Promise<ProxyManager> {

@@ -3,9 +3,9 @@ import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../../test/testSupport.js';
 import type { Lease } from '../types.js';
 
-// Defect 7 of issue 9: everything a lease owns lives as long as it. The scope load key got a
-// TTL of deadline + 1 h at acquire and extendLease never refreshed it: extended by 2 h, the
-// key expired under the live lease and scopeMaxConcurrency was exceeded after an hour.
+// Everything a lease owns lives as long as it: extendLease refreshes the scope load key's TTL
+// too, or (extended by 2 h) the key would expire under the live lease and
+// scopeMaxConcurrency would be exceeded after an hour.
 const TWO_HOURS = 2 * 3600;
 
 describeEachTarget('extendLease keeps what the lease owns alive', (ctx) => {

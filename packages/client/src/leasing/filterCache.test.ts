@@ -6,10 +6,9 @@ import { freshPool, proxyUrls } from '../../test/testSupport.js';
 import { ScriptRunner } from '../scriptRunner.js';
 import { compileFilters } from './filters.js';
 
-// Defect 10 of issue 9 (filter part): the decoded-filter cache inside the library was keyed
-// by the whole filter JSON, exclusion lists included, and grew Lua memory (invisible to
-// maxmemory) to 92 MB. Exclusions now travel outside the cached part and the cache is
-// bounded by bytes. Called through the library directly, below the client's length limits.
+// The decoded-filter cache inside the library stays small: keyed by the whole filter JSON,
+// exclusion lists included, it once grew Lua memory (invisible to maxmemory) to 92 MB.
+// Exclusions travel outside the cached part and the cache is bounded by bytes. Called through the library directly, below the client's length limits.
 function masters(redis: RedisClient): Redis[] {
   return redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
 }

@@ -10,7 +10,7 @@ import { freshPool, proxyUrls, snapshotKeys } from '../../test/testSupport.js';
 import type { ProxyManager } from '../proxyManager.js';
 import type { Lease } from '../types.js';
 
-// Issue 12 items 1-3: filter trees, any label name, geo radius.
+// Filter trees (allOf / anyOf / noneOf to a bounded depth), any label name, geo radius.
 
 /** Leases (cap 1 each) until none is left: the ids of every proxy the filter lets through. */
 async function leaseAll(

@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../../test/testSupport.js';
 import type { Lease } from '../types.js';
 
-// Defect 13 of issue 9: `healthiest` on a pool of equal scores always picked the lowest id.
+// `healthiest` breaks ties at random: on a pool of equal scores it must not always pick the
+// lowest id.
 describeEachTarget('healthiest breaks ties at random', (ctx) => {
   for (const healthIndexes of [true, false]) {
     for (const filters of [undefined, { country: 'AR' }]) {

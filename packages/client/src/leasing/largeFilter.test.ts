@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../../test/testSupport.js';
 import type { Lease } from '../types.js';
 
-// Defect 1 of issue 9: a 20,000-proxy pool whose filter matches 10,000 proxies, all of them
+// A 20,000-proxy pool whose filter matches 10,000 proxies, all of them
 // leased. The matching proxies are leased under a scope at its cap (scopeMaxConcurrency 1),
 // so they stay in the pool's available indexes and the search must check each: a search
 // that built one ZMSCORE (unpack) from the whole label set failed with "too many results to

@@ -6,7 +6,7 @@ import { freshPool, proxyUrls, snapshotKeys } from '../../test/testSupport.js';
 import type { ManagerContext } from '../managerContext.js';
 import type { Lease } from '../types.js';
 
-// Issue 10: deletePool removes every key of a pool in bounded batches, and refuses while
+// deletePool removes every key of a pool in bounded batches, and refuses while
 // the pool has live leases.
 useTestClockLibrary();
 

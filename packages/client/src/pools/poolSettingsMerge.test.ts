@@ -4,11 +4,11 @@ import { expect, it } from 'vitest';
 import { proxyUrls } from '../../test/testSupport.js';
 import { ProxyManager } from '../proxyManager.js';
 
-// Defect 11: upsertPool on an existing pool reset every setting it was not given.
+// upsertPool on an existing pool changes only the settings it is given.
 describeEachTarget('upsertPool merges into an existing pool', (ctx) => {
   const manager = () => new ProxyManager({ redis: ctx.redis(), prefix: ctx.uniquePrefix() });
 
-  it("keeps failureThreshold and healthIndexes after a selector-only upsert (the issue's case)", async () => {
+  it('keeps failureThreshold and healthIndexes after a selector-only upsert (the others keep their values)', async () => {
     const m = manager();
     await m.upsertPool({ name: 'p', failureThreshold: 7, healthIndexes: true });
     await m.addProxies('p', proxyUrls(5));

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { freshPool, proxyUrls } from '../../test/testSupport.js';
 import type { Lease } from '../types.js';
 
-// Defect 6 of issue 9: with the pool's sessions all made (maxSessions 40, 40 idle), a filter
+// With the pool's sessions all made (maxSessions 40, 40 idle), a filter
 // that only the most recently used idle session matches must find it (only the first 32 idle
 // sessions used to be looked at).
 useTestClockLibrary();
