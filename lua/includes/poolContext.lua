@@ -71,10 +71,11 @@ local function poolSettings(ctx)
   return ctx.settings
 end
 
--- Durations, cooldowns and ages are at most 30 days (LIMITS.maxSeconds in core). The client validates its
--- inputs; scripts check a caller's duration before their first write (failure -9, nothing
--- written) and clamp what they derive from stored settings, so no PEXPIRE can fail half-way
--- (Lua writes numbers from 1e14 up with an exponent, which Redis refuses as a TTL).
+-- Durations, cooldowns and ages are at most 30 days (LIMITS.maxSeconds in core). The client
+-- validates its inputs; scripts check a caller's duration before their first write (failure
+-- -9, nothing written) and clamp what they derive from stored settings, so no PEXPIRE can
+-- fail half-way (Lua writes numbers from 1e14 up with an exponent, which Redis refuses as a
+-- TTL).
 local MAX_DURATION_MS = 2592000000
 
 local function durationInRange(ms)
