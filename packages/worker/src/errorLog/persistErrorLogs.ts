@@ -65,8 +65,11 @@ export async function persistErrorLogs(
   if (store === undefined) return { pools: pools.length, persisted: 0, skipped: NO_DATABASE_NOTE };
 
   const totals: Moved = { persisted: 0, duplicates: 0, reclaimed: 0, backlogged: 0, lost: 0 };
+  // Once PostgreSQL failed, the other pools of this run go to their backlogs without waiting
+  // on it again (a host that drops packets costs a connect timeout per attempt).
+  const database: DatabaseState = { unavailable: undefined };
   await eachPool('persist-error-logs', pools, async (pool) => {
-    const run = new PoolRun(deps, store, pool);
+    const run = new PoolRun(deps, store, pool, database);
     let failure: unknown;
     try {
       await run.persist();
@@ -80,21 +83,26 @@ export async function persistErrorLogs(
   return { pools: pools.length, ...totals };
 }
 
+interface DatabaseState {
+  /** Set once PostgreSQL failed this run: later batches go to the backlog without trying. */
+  unavailable: ErrorLogHistoryUnavailableError | undefined;
+}
+
 /** One pool's share of a run. */
 class PoolRun {
   readonly moved: Moved = { persisted: 0, duplicates: 0, reclaimed: 0, backlogged: 0, lost: 0 };
   private readonly backlog: ErrorLogBacklog;
   private readonly logger: Logger;
   private readonly backlogMax: number;
-  /** Set once PostgreSQL failed this run: later batches go to the backlog without trying. */
-  private unavailable: ErrorLogHistoryUnavailableError | undefined;
   /** Oldest backlog entries dropped this run to stay within backlogMax. */
   private dropped = 0;
+  private neededDatabase = false;
 
   constructor(
     private readonly deps: PersistErrorLogsDeps,
     private readonly store: ErrorLogStore,
     private readonly pool: string,
+    private readonly database: DatabaseState,
   ) {
     this.backlog = new ErrorLogBacklog(deps.stream.redis, deps.stream.keys);
     this.logger = deps.logger ?? silentLogger();
@@ -129,7 +137,8 @@ class PoolRun {
     }
 
     await stream.forgetGoneConsumers(this.pool);
-    if (this.unavailable !== undefined) throw this.unavailable;
+    // A pool fails the run only if it had something for PostgreSQL.
+    if (this.neededDatabase && this.database.unavailable) throw this.database.unavailable;
   }
 
   async reportTo(report: JobReport): Promise<void> {
@@ -196,12 +205,13 @@ class PoolRun {
 
   /** Rows inserted, or undefined once PostgreSQL failed this run. */
   private async insert(entries: readonly StreamEntry[]): Promise<number | undefined> {
-    if (this.unavailable !== undefined) return undefined;
+    this.neededDatabase = true;
+    if (this.database.unavailable !== undefined) return undefined;
     try {
       return await this.store.insert(entries.map((entry) => rowFromEntry(this.pool, entry)));
     } catch (error) {
       if (!(error instanceof ErrorLogHistoryUnavailableError)) throw error;
-      this.unavailable = error;
+      this.database.unavailable = error;
       return undefined;
     }
   }
