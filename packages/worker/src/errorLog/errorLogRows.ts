@@ -40,8 +40,10 @@ export function entryFromReply(reply: [string, string[] | null]): StreamEntry | 
   return { id, fields };
 }
 
+// PostgreSQL text cannot hold NUL: one would fail its batch on every retry, so it becomes
+// U+FFFD (the replacement character), which still shows that something was there.
 const text = (value: string | undefined): string | null =>
-  value === undefined || value === '' ? null : value;
+  value === undefined || value === '' ? null : value.replaceAll('\u0000', '\uFFFD');
 
 // Scrapers put what they caught into outcome messages, URLs with passwords included: keep
 // those out of a database that more people can read than Redis.

@@ -180,6 +180,34 @@ describeEachTarget('error-log persistence', (ctx) => {
     }
   });
 
+  it('stores an entry whose text holds a NUL (PostgreSQL text cannot), and the ones behind it', async () => {
+    const prefix = ctx.uniquePrefix();
+    const keys = new KeySchema(prefix);
+    const manager = new ProxyManager({ redis: ctx.redis(), prefix });
+    await manager.upsertPool({ name: 'nul' });
+    const ids = await writeErrorEntries(ctx.redis(), keys, 'nul', 3, (i) => ({
+      type: 'failure',
+      message: i === 1 ? 'bad\u0000byte' : `ok ${i}`,
+      reason: i === 1 ? '\u0000' : '',
+    }));
+    await migrateDatabase(db.url, db.schema, createLogger({ level: 'silent' }));
+    const store = ErrorLogStore.connect(db.url, db.schema);
+    const stream = new ErrorLogStream(ctx.redis(), keys, 'nul-consumer');
+    try {
+      expect(await persistErrorLogs({ manager, stream, store, settings })).toMatchObject({
+        persisted: 3,
+      });
+      const { rows } = await db.pg.query(
+        `SELECT message, reason FROM ${db.schema}.error_log WHERE pool = 'nul' AND entry_id = $1`,
+        [ids[1]],
+      );
+      expect(rows).toEqual([{ message: 'bad\uFFFDbyte', reason: '\uFFFD' }]);
+      expect(await db.count('pool = $1', ['nul'])).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('takes over entries a dead consumer read but never acknowledged', async () => {
     const prefix = ctx.uniquePrefix();
     const keys = new KeySchema(prefix);
