@@ -4,13 +4,11 @@ import { LIMITS, utf8Bytes } from './bounds.js';
 import { classifyOutcome, parseRetryAfter } from './outcomes.js';
 import { parseProxyUrl } from './proxyUrl.js';
 import { redactCredentials, redactMessage } from './redaction.js';
-import {
-  AcquireOptionsSchema,
-  OutcomeSchema,
-  PoolSettingsSchema,
-  ProxyInputSchema,
-  parseInput,
-} from './schemas.js';
+import { AcquireOptionsSchema } from './schemas/acquire.js';
+import { OutcomeSchema } from './schemas/outcomes.js';
+import { parseInput } from './schemas/parseInput.js';
+import { PoolSettingsSchema } from './schemas/poolSettings.js';
+import { ProxyInputSchema } from './schemas/proxies.js';
 
 const LONE = '\uD800';
 

@@ -13,7 +13,7 @@ export {
   type PoolKeys,
   tagSetSuffix,
 } from './keys.js';
-export { secondsToMs } from './schemas.js';
+export { secondsToMs } from './schemas/parseInput.js';
 export { errorForScriptCode, ScriptCode, type ScriptFailureContext } from './scriptCodes.js';
 export {
   type LuaLibrary,

@@ -1,5 +1,5 @@
 import { LIMITS } from './bounds.js';
-import type { ErrorCategory } from './schemas.js';
+import type { ErrorCategory } from './schemas/outcomes.js';
 
 /**
  * classifyOutcome: from what a scraper saw (an HTTP status, a Node/undici error, a
