@@ -156,7 +156,10 @@ class PoolRun {
         `${this.pool}: backlog full (${this.backlogMax}), ${this.dropped} oldest dropped`,
       );
     }
-    if (m.lost > 0) await report(`${this.pool}: ${m.lost} entries lost (trimmed unpersisted)`);
+    if (m.lost > 0)
+      await report(
+        `${this.pool}: ${m.lost} entries lost (trimmed or dropped before they were persisted)`,
+      );
   }
 
   /** Backlogged entries first, oldest first, while PostgreSQL answers. */
