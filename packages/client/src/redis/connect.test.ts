@@ -1,4 +1,4 @@
-import { RedisConnectionError } from '@leasehold/core';
+import { RedisConnectionError, ValidationError } from '@leasehold/core';
 import { describeEachTarget, findFreePort } from '@leasehold/testing';
 import { expect, it } from 'vitest';
 import { closeRedis, connectRedis } from './connect.js';
@@ -29,5 +29,22 @@ describeEachTarget('connectRedis and closeRedis', (ctx) => {
     expect(error).toMatchObject({ code: 'REDIS_CONNECTION_FAILED', field: 'redis' });
     expect((error as Error).message).toContain(`***@127.0.0.1:${port}`);
     expect((error as Error).message).not.toContain('hunter2');
+  });
+
+  it('refuses a malformed endpoint or timeout, naming it, before opening anything', async () => {
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => connectRedis({ kind: 'cluster', nodes: [] }), 'redis.nodes'],
+      [
+        () => connectRedis({ kind: 'cluster', nodes: [{ host: 'h', port: 0 }] }),
+        'redis.nodes[0].port',
+      ],
+      [() => connectRedis('http://127.0.0.1:6380'), 'redis'],
+      [() => connectRedis(ctx.target, { readyTimeoutMs: 0 }), 'readyTimeoutMs'],
+    ];
+    for (const [call, field] of cases) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error, field).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(field);
+    }
   });
 });

@@ -1,6 +1,12 @@
-import { RedisConnectionError } from '@leasehold/core';
+import { parseInput, RedisConnectionError } from '@leasehold/core';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
-import { defined, type RedisEndpoint, redisOptionsFromUrl } from './endpoint.js';
+import { z } from 'zod';
+import {
+  defined,
+  type RedisEndpoint,
+  redisEndpointSchema,
+  redisOptionsFromUrl,
+} from './endpoint.js';
 import { describeClient, guardConnection, typedRedisError } from './errors.js';
 
 /**
@@ -18,9 +24,10 @@ export type RedisClient = Redis | Cluster;
  * server does not have ends the connection instead of quietly using database 0.
  */
 export function createRedisClient(
-  endpoint: string | RedisEndpoint,
+  given: string | RedisEndpoint,
   options: RedisOptions = {},
 ): RedisClient {
+  const endpoint = parseInput(redisEndpointSchema, given, 'redis') as string | RedisEndpoint;
   if (typeof endpoint === 'string' || endpoint.kind === 'standalone') {
     const url = typeof endpoint === 'string' ? endpoint : endpoint.url;
     const fromUrl = redisOptionsFromUrl(url);
@@ -47,6 +54,8 @@ export interface ConnectRedisOptions extends RedisOptions {
   readyTimeoutMs?: number;
 }
 
+const READY_TIMEOUT_MS = z.int().min(1).max(600_000).default(10_000);
+
 const REACH_HINT =
   'Check REDIS_URL / REDIS_CLUSTER_NODES and that Redis is up; for TLS use rediss:// and trust a private CA with NODE_EXTRA_CA_CERTS';
 
@@ -59,7 +68,8 @@ export async function connectRedis(
   endpoint: string | RedisEndpoint,
   options: ConnectRedisOptions = {},
 ): Promise<RedisClient> {
-  const { readyTimeoutMs = 10_000, ...redisOptions } = options;
+  const { readyTimeoutMs: given, ...redisOptions } = options;
+  const readyTimeoutMs = parseInput(READY_TIMEOUT_MS, given, 'readyTimeoutMs');
   const client = createRedisClient(endpoint, { ...redisOptions, lazyConnect: true });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
