@@ -39,6 +39,8 @@ const project = (name: string, include: string) => ({
 const packageProject = (name: string) => project(name, `packages/${name}/src/**/*.test.ts`);
 
 export default defineConfig({
+  // For the globalSetup, which the root loads: it reads Redis targets through @leasehold/client.
+  resolve: { alias },
   test: {
     // Starts one standalone server and one 3-master cluster for the whole run.
     globalSetup: [fromRoot('./packages/testing/src/globalSetup.ts')],

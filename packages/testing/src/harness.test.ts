@@ -6,7 +6,7 @@ import { describeEachTarget, injectTarget } from './fixtures.js';
 import { closeRedisClient, createRedisClient } from './redisClients.js';
 import { startRedisCluster } from './redisCluster.js';
 import { startRedisServer } from './redisServer.js';
-import { parseNodeList } from './redisTarget.js';
+import { clusterTargetFromEnv } from './redisTarget.js';
 import { assertSameSlot, keySlot, scanKeys } from './slots.js';
 import { trackedPids } from './trackedProcesses.js';
 import { uniquePrefix } from './uniquePrefix.js';
@@ -204,11 +204,18 @@ describe('process lifecycle', () => {
     ).rejects.toThrow(/child 1 failing on purpose/);
   });
 
-  it('parses REDIS_CLUSTER_NODES-style lists', () => {
-    expect(parseNodeList(' 127.0.0.1:7000, 10.0.0.2:7001 ')).toEqual([
-      { host: '127.0.0.1', port: 7000 },
-      { host: '10.0.0.2', port: 7001 },
-    ]);
-    expect(() => parseNodeList('nohost')).toThrow(/host:port/);
+  it('reads REDIS_CLUSTER_NODES as the client does, refusing a node without its port', () => {
+    expect(
+      clusterTargetFromEnv({ REDIS_CLUSTER_NODES: ' 127.0.0.1:7000, 10.0.0.2:7001 ' }),
+    ).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: '127.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+    });
+    expect(() => clusterTargetFromEnv({ REDIS_CLUSTER_NODES: 'nohost' })).toThrow(
+      expect.objectContaining({ field: 'REDIS_CLUSTER_NODES' }),
+    );
   });
 });

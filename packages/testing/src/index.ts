@@ -61,7 +61,6 @@ export {
   ALLOW_PORT_6379_ENV,
   clusterTargetFromEnv,
   describeTarget,
-  parseNodeList,
   REDIS_CLUSTER_NODES_ENV,
   REDIS_URL_ENV,
   standaloneTargetFromEnv,

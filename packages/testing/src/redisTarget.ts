@@ -1,6 +1,6 @@
 // The kinds of Redis a suite runs against and where to find them (env overrides). Targets
-// are plain JSON so they can cross processes; redisClients.ts opens clients for them. This
-// file imports no client code: the harness's globalSetup reads it outside the aliases.
+// are plain JSON so they can cross processes; redisClients.ts opens clients for them.
+import { redisEndpointFromEnv } from '@leasehold/client';
 import type { Cluster, Redis } from 'ioredis';
 
 export type RedisTargetKind = 'standalone' | 'cluster';
@@ -55,23 +55,6 @@ function refuseSharedLocalRedis(
   );
 }
 
-/** Parses "host:port,host:port" (spaces allowed). */
-export function parseNodeList(list: string): RedisNodeAddress[] {
-  return list
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      const separator = entry.lastIndexOf(':');
-      const host = entry.slice(0, separator);
-      const port = Number(entry.slice(separator + 1));
-      if (separator <= 0 || !Number.isInteger(port) || port <= 0) {
-        throw new Error(`invalid Redis node "${entry}", expected host:port`);
-      }
-      return { host, port };
-    });
-}
-
 /** The standalone target from $REDIS_URL, or undefined when unset. */
 export function standaloneTargetFromEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -94,7 +77,9 @@ export function clusterTargetFromEnv(
 ): ClusterTarget | undefined {
   const list = env[REDIS_CLUSTER_NODES_ENV]?.trim();
   if (!list) return undefined;
-  const nodes = parseNodeList(list);
+  // Parsed as every Leasehold package parses it (the client's redisEndpointFromEnv).
+  const endpoint = redisEndpointFromEnv({ REDIS_CLUSTER_NODES: list });
+  const nodes = endpoint.kind === 'cluster' ? endpoint.nodes : [];
   for (const node of nodes)
     refuseSharedLocalRedis(node.host, node.port, REDIS_CLUSTER_NODES_ENV, env);
   return { kind: 'cluster', nodes };
