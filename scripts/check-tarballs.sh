@@ -131,10 +131,10 @@ ok "one copy of ioredis"
 node "$repo/scripts/tarball-check/runtime-imports.mjs" "${packages[@]/#/@leasehold/}" ||
   fail "a published file imports a package its package.json does not declare"
 # The repository's tsc and @types/node (a user has their own): typescript stays uninstalled.
-cp "$repo/scripts/tarball-check/types.mts" .
+cp "$repo/scripts/tarball-check/types.mts" "$repo/scripts/tarball-check/ioredis6-shim.d.ts" .
 "$repo/node_modules/.bin/tsc" --noEmit --strict --skipLibCheck false --target es2022 \
   --module nodenext --moduleResolution nodenext --types node \
-  --typeRoots "$repo/node_modules/@types" types.mts ||
+  --typeRoots "$repo/node_modules/@types" types.mts ioredis6-shim.d.ts ||
   fail "the published typings do not type-check for a TypeScript user (types.mts)"
 ok "the typings type-check for a TypeScript user (tsc --strict, skipLibCheck off)"
 
