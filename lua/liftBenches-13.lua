@@ -48,7 +48,7 @@ local page = rcall('ZRANGE', indexKey, after, '+inf', 'BYSCORE', 'LIMIT', 0, bat
 local lifted = 0
 for i = 1, #page, 2 do
   local proxyId = page[i]
-  if rcall('HEXISTS', proxyKey(ctx, proxyId), 'bench') == 1 then
+  if rcall('HGET', proxyKey(ctx, proxyId), 'bench') then
     unbenchProxy(ctx, proxyId, 'bench_off')
     scheduleRecovery(ctx, proxyId)
     refreshAvailability(ctx, proxyId)

@@ -40,10 +40,15 @@ async function useEverything(manager: ProxyManager, pool: string): Promise<void>
   await manager.releaseProxy(lease, { ok: false, error: 'rate_limit', statusCode: 429 });
   const woken = await waiting;
   if (woken) await manager.releaseProxy(woken);
+  // Failures bench proxies below the minimum; turning it off lifts the benches in a walk.
+  await manager.upsertPool({ name: pool, minHealthScore: 0.9 });
   for (let i = 0; i < 2; i++) {
     const failing = await manager.acquireProxy({ pool, filters: { country: 'BR' } });
     if (failing) await manager.releaseProxy(failing, { ok: false, error: 'network' });
   }
+  expect((await manager.getProxyState(pool, b.id)).benched).toBe(true);
+  await manager.upsertPool({ name: pool, minHealthScore: 0 });
+  expect((await manager.getProxyState(pool, b.id)).benched).toBe(false);
   await manager.getPoolStats(pool);
   await manager.getPoolCounters(pool);
   await manager.getProxyState(pool, b.id);
