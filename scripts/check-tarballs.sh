@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the published packages as a user would, and runs them. Builds, packs core,
-# client, worker, cli, dashboard, http and crawlee with `pnpm pack`, installs the seven tarballs
+# client, worker, forward-proxy, cli, dashboard, http and crawlee with `pnpm pack`, installs the eight tarballs
 # (and the peers npm installs with them: ioredis, @crawlee/core) with `npm install` into
 # an empty npm project in a temp dir, then checks there, against a private redis-server on a
 # free port (stopped by PID at the end, also on failure):
