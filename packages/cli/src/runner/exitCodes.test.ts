@@ -11,7 +11,7 @@ const version = (
   }
 ).version;
 
-// The commander-based CLI: help, version, exit codes, and the commands of DESIGN.md's Ops.
+// The commander-based CLI: help, version, exit codes, and the commands of the README's CLI section.
 describeEachTarget('leasehold exit codes and help', (ctx) => {
   const cli = (prefix: string, args: string[], env: Record<string, string> = {}) =>
     runLeaseholdCli(args, { ...redisTargetEnv(ctx.target), LEASEHOLD_PREFIX: prefix, ...env });
