@@ -54,7 +54,6 @@ export {
   createRedisClient,
   type RedisClient,
 } from './redis/connect.js';
-export { isRedisClient, type RedisConnectionOption } from './redis/connection.js';
 export {
   DEFAULT_REDIS_URL,
   describeRedisEndpoint,
@@ -66,6 +65,7 @@ export {
   redisOptionsFromUrl,
 } from './redis/endpoint.js';
 export { typedRedisError } from './redis/errors.js';
+export { isRedisClient, type RedisConnectionOption } from './redis/managerConnections.js';
 export type { ScriptLibrary } from './scriptRunner.js';
 export type {
   AcquireEvent,

@@ -14,7 +14,7 @@ import {
   duplicateConnections,
   openRedisConnection,
   type RedisConnectionOption,
-} from './redis/connection.js';
+} from './redis/managerConnections.js';
 import { ScriptRunner } from './scriptRunner.js';
 import type { AcquireEvent, ReleaseEvent } from './types.js';
 

@@ -41,7 +41,7 @@ import {
   upsertPool,
 } from './pools/poolAdmin.js';
 import { addProxies, listProxies, removeProxy } from './pools/proxies.js';
-import { isRedisClient, type RedisConnectionOption } from './redis/connection.js';
+import { isRedisClient, type RedisConnectionOption } from './redis/managerConnections.js';
 import { deleteOtherScriptLibraries, scriptLibraries } from './scriptLibrary/scriptLibraries.js';
 import type { ScriptLibrary } from './scriptRunner.js';
 import { getSessionState, transitionSessionState } from './sessions/sessions.js';

@@ -5,7 +5,7 @@ import {
   scriptLibraryInUse,
 } from '@leasehold/core/internal';
 import type { Cluster, Redis } from 'ioredis';
-import { withTypedErrors } from './redis/connection.js';
+import { withTypedErrors } from './redis/managerConnections.js';
 
 /**
  * Runs the Lua scripts as functions of one Redis Functions library (FCALL). "Function not

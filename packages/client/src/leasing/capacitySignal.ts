@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { closeRedis } from '../redis/connect.js';
-import { duplicateConnections } from '../redis/connection.js';
+import { duplicateConnections } from '../redis/managerConnections.js';
 
 /**
  * Wakes acquirers that wait for capacity (acquireProxy with waitMs) instead of letting them

@@ -1,7 +1,7 @@
 import { parseInput, poolNameSchema, ValidationError } from '@leasehold/core';
 import { errorForScriptCode, type KeySchema, luaScripts } from '@leasehold/core/internal';
 import type { Cluster, Redis } from 'ioredis';
-import { isRedisClient, withTypedErrors } from '../redis/connection.js';
+import { isRedisClient, withTypedErrors } from '../redis/managerConnections.js';
 import { statsFromReply } from '../replies.js';
 import { ScriptRunner } from '../scriptRunner.js';
 import type { PoolStats } from '../types.js';

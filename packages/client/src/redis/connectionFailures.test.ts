@@ -10,7 +10,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterEach, expect, it, vi } from 'vitest';
 import { proxyUrls } from '../../test/testSupport.js';
 import { ProxyManager } from '../proxyManager.js';
-import { isRedisClient } from './connection.js';
+import { isRedisClient } from './managerConnections.js';
 
 /** A plain redis:// URL of the target (a cluster's first node, spoken to as one server). */
 function serverUrl(target: RedisTarget): string {
