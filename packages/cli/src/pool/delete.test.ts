@@ -5,7 +5,7 @@ import { it as baseIt, expect } from 'vitest';
 // Each CLI call is a fresh Node process: give these tests room on 2 cores.
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 120_000);
 
-// Issue 10: `leasehold pool delete <pool>`; piped (no terminal to ask on) it needs --yes.
+// `leasehold pool delete <pool>`; piped (no terminal to ask on) it needs --yes.
 describeEachTarget('leasehold pool delete', (ctx) => {
   const cli = (prefix: string, args: string[]) =>
     runLeaseholdCli(args, { ...redisTargetEnv(ctx.target), LEASEHOLD_PREFIX: prefix });

@@ -4,7 +4,7 @@ import { it as baseIt, expect } from 'vitest';
 // Each CLI call is a fresh Node process (~0.5 s): give these tests room on 2 cores.
 const it = (name: string, fn: () => Promise<void>) => baseIt(name, fn, 90_000);
 
-// Defect 11: `leasehold pool update` changes only the settings it is given.
+// `leasehold pool update` changes only the settings it is given.
 describeEachTarget(
   'leasehold pool update',
   (ctx) => {

@@ -20,7 +20,7 @@ useTestClockLibrary();
 
 const settings = { batchSize: 500, claimIdleMs: 60_000, maxEntriesPerRun: 100_000 };
 
-// Defect 12: persisting used to XDEL what it had copied, so with DATABASE_URL set the error
+// Persisting used to XDEL what it had copied, so with DATABASE_URL set the error
 // log readers see (getErrorLog, `leasehold errors`) emptied itself seconds after each entry.
 describeEachTarget('error-log retention with PostgreSQL', (ctx) => {
   const { db, replicas } = usePersistenceFixture();

@@ -26,7 +26,7 @@ async function keyspace(redis: RedisClient, prefix: string): Promise<Map<string,
   return out;
 }
 
-// Defect 13: a scrape called getPoolStats, which reclaims due expiries, cooldowns and
+// A scrape once called getPoolStats, which reclaims due expiries, cooldowns and
 // sessions first, so Prometheus polling every replica wrote to Redis.
 describeEachTarget('/metrics is read-only', (ctx) => {
   const servers: OpsServer[] = [];
