@@ -121,6 +121,19 @@ describeEachTarget('dashboard in headless Chromium', (ctx) => {
     // Six samples: five intervals per chart line.
     const acquires = page.locator('polyline[data-series="acquires"]');
     expect((await acquires.getAttribute('points'))?.split(' ')).toHaveLength(5);
+    // Legend swatches are SVGs styled by the stylesheet (no inline style under the CSP): each
+    // stays a 10×3 swatch, and no chart card grows past its plot (a legend once took 380 px).
+    const swatches = await page
+      .locator('.chart .legend svg')
+      .evaluateAll((nodes) =>
+        nodes.map((n) => [n.getBoundingClientRect().width, n.getBoundingClientRect().height]),
+      );
+    expect(swatches.length).toBeGreaterThan(0);
+    expect(swatches.every(([w, h]) => w === 10 && h === 3)).toBe(true);
+    const cardHeights = await page
+      .locator('figure.chart')
+      .evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().height));
+    expect(Math.max(...cardHeights)).toBeLessThan(220);
 
     const target = proxies[5]?.id as string;
     const row = page.locator(`tr[data-proxy="${target}"]`);
