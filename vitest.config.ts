@@ -22,6 +22,7 @@ const alias = {
   '@leasehold/http': fromRoot('./packages/http/src/index.ts'),
   '@leasehold/crawlee': fromRoot('./packages/crawlee/src/index.ts'),
   '@leasehold/forward-proxy': fromRoot('./packages/forward-proxy/src/index.ts'),
+  '@leasehold/gateway': fromRoot('./packages/gateway/src/index.ts'),
 };
 
 // Real redis-server processes and child processes: be generous.
@@ -58,6 +59,7 @@ export default defineConfig({
       packageProject('http'),
       packageProject('crawlee'),
       packageProject('forward-proxy'),
+      packageProject('gateway'),
       // Build-time tools (the Lua loader), kept out of every package's runtime.
       project('scripts', 'scripts/**/*.test.ts'),
       // Each example run as a user runs it (pnpm example <name>), against the private Redis.

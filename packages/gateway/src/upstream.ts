@@ -1,0 +1,90 @@
+// How the gateway talks to a leased upstream proxy: its address, its Basic credentials, and a
+// CONNECT through it. http and https upstreams; SOCKS upstreams are not in this slice.
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { Lease } from '@leasehold/client';
+
+/** An upstream the gateway cannot use (yet): refused before any byte is sent. */
+export class UnsupportedUpstreamError extends Error {
+  constructor(protocol: string) {
+    super(`upstream protocol ${protocol} is not supported by the gateway yet`);
+    this.name = 'UnsupportedUpstreamError';
+  }
+}
+
+export function checkUpstream(lease: Lease): void {
+  const { protocol } = lease.proxy;
+  if (protocol !== 'http' && protocol !== 'https') throw new UnsupportedUpstreamError(protocol);
+}
+
+/** `Proxy-Authorization` for the upstream, or nothing when it has no credentials. */
+export function upstreamAuthorization(lease: Lease): Record<string, string> {
+  const { username, password } = lease.proxy;
+  if (username === undefined && password === undefined) return {};
+  const token = Buffer.from(`${username ?? ''}:${password ?? ''}`, 'utf8').toString('base64');
+  return { 'proxy-authorization': `Basic ${token}` };
+}
+
+/** The upstream's answer to CONNECT: the open socket on 200, else its status. */
+export type ConnectAnswer = { status: 200; socket: Socket; head: Buffer } | { status: number };
+
+const MAX_HEAD_BYTES = 16 * 1024;
+
+/** Sends `CONNECT authority` to the upstream and reads its answer's head. */
+export function connectThrough(
+  lease: Lease,
+  authority: string,
+  timeoutMs: number,
+): Promise<ConnectAnswer> {
+  checkUpstream(lease);
+  const { host, port, protocol } = lease.proxy;
+  const socket =
+    protocol === 'https'
+      ? tlsConnect({ host, port, servername: host })
+      : netConnect({ host, port });
+  return new Promise((resolve, reject) => {
+    let buffered = Buffer.alloc(0);
+    const fail = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.setTimeout(timeoutMs, () =>
+      fail(Object.assign(new Error('CONNECT timed out'), { code: 'ETIMEDOUT' })),
+    );
+    socket.once('error', fail);
+    socket.once('end', () =>
+      fail(Object.assign(new Error('upstream closed'), { code: 'ECONNRESET' })),
+    );
+    socket.once(protocol === 'https' ? 'secureConnect' : 'connect', () => {
+      const lines = [`CONNECT ${authority} HTTP/1.1`, `host: ${authority}`];
+      for (const [name, value] of Object.entries(upstreamAuthorization(lease)))
+        lines.push(`${name}: ${value}`);
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+    const onData = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (buffered.length > MAX_HEAD_BYTES) fail(new Error('CONNECT answer head too large'));
+        return;
+      }
+      socket.off('data', onData);
+      // Until the caller pipes it: bytes past the head must not be lost.
+      socket.pause();
+      socket.removeAllListeners('end');
+      socket.removeAllListeners('timeout');
+      socket.removeListener('error', fail);
+      socket.setTimeout(0);
+      const status = Number(
+        /^HTTP\/1\.[01] (\d{3})/.exec(buffered.toString('latin1', 0, end))?.[1],
+      );
+      if (status !== 200) {
+        socket.destroy();
+        resolve({ status: Number.isInteger(status) ? status : 0 });
+        return;
+      }
+      resolve({ status: 200, socket, head: buffered.subarray(end + 4) });
+    };
+    socket.on('data', onData);
+  });
+}
