@@ -56,7 +56,7 @@ export class GatewayTokenRequiredError extends ValidationError {
 
 /** Every option but `redis`; throws the ValidationError startGateway would. */
 export function validateGatewayOptions(options: unknown): ResolvedGatewayOptions {
-  const parsed = parseInput(GatewayOptionsSchema, options, 'options');
+  const parsed = parseInput(GatewayOptionsSchema, options);
   if (!isLoopback(parsed.host) && parsed.token === undefined)
     throw new GatewayTokenRequiredError(parsed.host);
   return parsed;

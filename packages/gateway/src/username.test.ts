@@ -20,7 +20,9 @@ describe('parseUsername', () => {
 
   it('reads every option and label filters, values percent-decoded', () => {
     expect(
-      parseUsername('pool=latam,session=s-1,consumer=team%2Ca,scope=shop.example,wait=250,country=AR'),
+      parseUsername(
+        'pool=latam,session=s-1,consumer=team%2Ca,scope=shop.example,wait=250,country=AR',
+      ),
     ).toEqual({
       pool: 'latam',
       session: 's-1',
