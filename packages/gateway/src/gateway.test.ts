@@ -1,10 +1,11 @@
 // The gateway against real parts: the harness's Redis, upstream forward proxies that count
 // what they served, the loopback target site (http and https), curl and Node's http client.
 import { writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '@leasehold/core';
-import { describeEachTarget } from '@leasehold/testing';
+import { describeEachTarget, must } from '@leasehold/testing';
 import { expect, it, vi } from 'vitest';
 import {
   basic,
@@ -171,6 +172,69 @@ describeEachTarget('gateway', (ctx) => {
     expect(await hanging).toBeInstanceOf(Error);
     await closedSocket;
     expect((await manager.getPoolStats(pool)).totalLeases).toBe(0);
+  });
+
+  it('a client gone while its request waited for a proxy: the lease it then gets is released', async () => {
+    const { gateway, manager, pool } = await fx.setup([{ maxConcurrency: 1 }]);
+    const held = await connectVia(gateway, `127.0.0.1:${fx.sites.https.port}`, AUTH);
+    const waiting = httpRequest({
+      host: '127.0.0.1',
+      port: gateway.port,
+      path: `${fx.sites.http.origin}/ok`,
+      headers: { 'proxy-authorization': basic('wait=20000', TOKEN) },
+      agent: false,
+    });
+    waiting.on('error', () => {});
+    waiting.end();
+    await vi.waitFor(async () => {
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(metrics).toContain('leasehold_gateway_open 2');
+    });
+    waiting.destroy();
+    held.socket.destroy();
+    // The waiting request gets the freed proxy, finds its client gone and gives it back.
+    await vi.waitFor(async () => {
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(metrics).toContain('leasehold_gateway_open 0');
+    });
+    expect((await manager.getPoolStats(pool)).totalLeases).toBe(0);
+  });
+
+  it('close() lets an open tunnel finish within the grace period, refusing new connections meanwhile', async () => {
+    const { gateway, manager, pool } = await fx.setup([{}], { graceMs: 60_000 });
+    const tunnel = await connectVia(gateway, `127.0.0.1:${fx.sites.https.port}`, AUTH);
+    expect(tunnel.status).toBe(200);
+    const closed = gateway.close();
+    await expect(viaGateway(gateway, `${fx.sites.http.origin}/ok`, AUTH)).rejects.toThrow();
+    expect((await manager.getPoolStats(pool)).totalLeases).toBe(1);
+    tunnel.socket.end();
+    await closed;
+    expect((await manager.getPoolStats(pool)).totalLeases).toBe(0);
+  });
+
+  it('session=<id> resumes that Leasehold session: its proxy, echoed in x-leasehold-session', async () => {
+    const { gateway, manager, pool } = await fx.setup([{}, {}]);
+    const first = must(await manager.acquireProxy({ pool, session: true }));
+    await manager.releaseProxy(first, { ok: true });
+    const id = must(first.session).id;
+    for (let i = 0; i < 2; i++) {
+      const res = await viaGateway(
+        gateway,
+        `${fx.sites.http.origin}/ok`,
+        basic(`session=${id}`, TOKEN),
+      );
+      expect(res.headers['x-leasehold-session']).toBe(id);
+      expect(res.headers['x-leasehold-proxy']).toBe(first.proxyId);
+    }
+    const unknown = await viaGateway(
+      gateway,
+      `${fx.sites.http.origin}/ok`,
+      basic('session=nope', TOKEN),
+    );
+    expect([unknown.status, unknown.headers['x-leasehold-error']]).toEqual([
+      400,
+      'session_not_found',
+    ]);
   });
 
   it('a bind beyond loopback without a token refuses to start, with a typed error', async () => {

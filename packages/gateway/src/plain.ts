@@ -78,6 +78,11 @@ export async function handlePlain(
       res.destroy();
     },
   });
+  // A client may leave while its request waits for a proxy: the lease it gets goes back.
+  let clientGone = false;
+  res.once('close', () => {
+    clientGone = true;
+  });
   try {
     const answer = await ctx.leases.acquire(username, target.hostname.replace(/^\[|\]$/g, ''));
     if ('refusal' in answer) {
@@ -85,7 +90,7 @@ export async function handlePlain(
       refuseRequest(res, answer.refusal);
       return;
     }
-    const outcome = await forward(ctx, answer.lease, target, req, res);
+    const outcome = clientGone ? undefined : await forward(ctx, answer.lease, target, req, res);
     await ctx.leases.release(answer.lease, outcome);
   } finally {
     ended();
