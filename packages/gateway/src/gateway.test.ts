@@ -5,8 +5,8 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '@leasehold/core';
-import { describeEachTarget, must } from '@leasehold/testing';
-import { expect, it, vi } from 'vitest';
+import { describeEachTarget, must, startSocksProxy } from '@leasehold/testing';
+import { expect, it, onTestFinished, vi } from 'vitest';
 import {
   basic,
   connectVia,
@@ -43,6 +43,43 @@ describeEachTarget('gateway', (ctx) => {
     expect(out).toContain(`x-leasehold-proxy: ${idOf(0)}`);
     expect(out.endsWith('ok')).toBe(true);
     expect(proxies[0]?.tunnels).toBe(1);
+  });
+
+  it('a SOCKS5 upstream: plain http over a SOCKS connection, https through a SOCKS tunnel', async () => {
+    const { gateway, manager, pool } = await fx.setup([]);
+    const socks = await startSocksProxy(UPSTREAM_AUTH);
+    onTestFinished(() => socks.close());
+    const [record] = await manager.addProxies(pool, [socks.url]);
+    const res = await viaGateway(gateway, `${fx.sites.http.origin}/ok`, AUTH);
+    expect([res.status, res.body, res.headers['x-leasehold-proxy']]).toEqual([
+      200,
+      'ok',
+      record?.id,
+    ]);
+    const caFile = join(tmpdir(), `gateway-ca-${process.pid}-${Date.now()}.pem`);
+    await writeFile(caFile, fx.sites.https.ca ?? '');
+    const out = await curl(gateway, `${fx.sites.https.origin}/ok`, ['--cacert', caFile]);
+    expect(out.endsWith('ok')).toBe(true);
+    expect(socks.tunnels).toBe(2);
+    expect(socks.usernames).toEqual([UPSTREAM_AUTH.username, UPSTREAM_AUTH.username]);
+  });
+
+  it('a SOCKS upstream refusing its credentials: 502 upstream_failed, counted against the proxy', async () => {
+    const { gateway, manager, pool } = await fx.setup([]);
+    const socks = await startSocksProxy(UPSTREAM_AUTH);
+    onTestFinished(() => socks.close());
+    const url = new URL(socks.url);
+    url.password = 'wrong-pass';
+    const [record] = await manager.addProxies(pool, [url.href]);
+    const res = await viaGateway(gateway, `${fx.sites.http.origin}/ok`, AUTH);
+    expect([res.status, res.headers['x-leasehold-error']]).toEqual([502, 'upstream_failed']);
+    const tunnel = await connectVia(gateway, `127.0.0.1:${fx.sites.https.port}`, AUTH);
+    expect([tunnel.status, tunnel.headers['x-leasehold-error']]).toEqual([502, 'upstream_failed']);
+    tunnel.socket.destroy();
+    expect((await manager.getProxyHealth(pool, record?.id ?? '')).failures).toBe(2);
+    const [entry] = await manager.getErrorLog(pool, { limit: 1 });
+    expect(JSON.stringify(entry)).not.toContain('wrong-pass');
+    expect(res.body).not.toContain('wrong-pass');
   });
 
   it('no token or a wrong one: 407 with the realm and auth_required, nothing leased', async () => {

@@ -5,9 +5,11 @@ import {
   type Agent,
   request as httpRequest,
   type IncomingMessage,
+  type RequestOptions,
   type ServerResponse,
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Lease } from '@leasehold/client';
 import { classifyOutcome, type Outcome } from '@leasehold/core';
 import { endToEndHeaders } from '@leasehold/forward-proxy';
@@ -15,7 +17,7 @@ import { refuseRequest } from './answers.js';
 import type { Exchanges } from './exchanges.js';
 import { failureMessage, type LeaseBook, leaseHeaders } from './leases.js';
 import type { GatewayStats } from './metrics.js';
-import { checkUpstream, upstreamAuthorization } from './upstream.js';
+import { isSocks, socksSocket, upstreamAuthorization } from './upstream.js';
 
 export interface PlainContext {
   leases: LeaseBook;
@@ -97,36 +99,64 @@ export async function handlePlain(
   }
 }
 
+/** Where the request goes: to an http(s) upstream in absolute form, or origin-form over a SOCKS socket. */
+async function upstreamRequestOptions(
+  ctx: PlainContext,
+  lease: Lease,
+  target: URL,
+): Promise<RequestOptions & { https: boolean; socks?: Socket }> {
+  if (isSocks(lease)) {
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const socket = await socksSocket(lease, host, Number(target.port) || 80, ctx.connectTimeoutMs);
+    const path = `${target.pathname}${target.search}`;
+    return {
+      https: false,
+      socks: socket,
+      path,
+      headers: {},
+      createConnection: () => socket,
+    };
+  }
+  const https = lease.proxy.protocol === 'https';
+  return {
+    https,
+    host: lease.proxy.host,
+    port: lease.proxy.port,
+    path: target.href,
+    headers: upstreamAuthorization(lease),
+    agent: https ? ctx.agents.https : ctx.agents.http,
+  };
+}
+
 /** Sends the request through the lease's proxy; resolves with the outcome once it has ended. */
-function forward(
+async function forward(
   ctx: PlainContext,
   lease: Lease,
   target: URL,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<Outcome | undefined> {
+  const started = performance.now();
+  let options: Awaited<ReturnType<typeof upstreamRequestOptions>>;
+  try {
+    options = await upstreamRequestOptions(ctx, lease, target);
+  } catch (error) {
+    refuseRequest(res, { code: 'upstream_failed', message: 'the upstream proxy failed' });
+    return outcomeOf(lease, error as Error, started);
+  }
+  const { https, socks, headers: proxyHeaders, ...requestOptions } = options;
+  // Gone while the upstream connection was opened: its 'close' has fired already.
+  if (req.socket.destroyed) {
+    socks?.destroy();
+    return undefined;
+  }
   return new Promise((resolve) => {
-    const started = performance.now();
     let outcome: Outcome | undefined;
-    try {
-      checkUpstream(lease);
-    } catch (error) {
-      refuseRequest(res, { code: 'upstream_failed', message: 'the leased proxy cannot be used' });
-      return resolve(outcomeOf(lease, error as Error, started));
-    }
-    const https = lease.proxy.protocol === 'https';
     const upstream = (https ? httpsRequest : httpRequest)(
       {
-        host: lease.proxy.host,
-        port: lease.proxy.port,
-        path: target.href,
+        ...requestOptions,
         method: req.method,
-        headers: {
-          ...endToEndHeaders(req.headers),
-          host: target.host,
-          ...upstreamAuthorization(lease),
-        },
-        agent: https ? ctx.agents.https : ctx.agents.http,
+        headers: { ...endToEndHeaders(req.headers), host: target.host, ...proxyHeaders },
         timeout: ctx.connectTimeoutMs,
       },
       (answer) => {

@@ -60,7 +60,7 @@ export async function handleConnect(
     let outcome: Outcome | undefined;
     try {
       if (client.destroyed) return;
-      const reply = await connectThrough(lease, authority, ctx.connectTimeoutMs).catch(
+      const reply = await connectThrough(lease, target, authority, ctx.connectTimeoutMs).catch(
         (error: unknown) => ({ status: -1 as const, error }),
       );
       if (reply.status === -1 || !('socket' in reply)) {

@@ -1,20 +1,54 @@
-// How the gateway talks to a leased upstream proxy: its address, its Basic credentials, and a
-// CONNECT through it. http and https upstreams; SOCKS upstreams are not in this slice.
+// How the gateway talks to a leased upstream proxy: its Basic credentials, a CONNECT through
+// an http(s) upstream, and a connection opened through a SOCKS4/5 upstream (`socks` package).
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Lease } from '@leasehold/client';
+import { SocksClient } from 'socks';
 
-/** An upstream the gateway cannot use (yet): refused before any byte is sent. */
-export class UnsupportedUpstreamError extends Error {
-  constructor(protocol: string) {
-    super(`upstream protocol ${protocol} is not supported by the gateway yet`);
-    this.name = 'UnsupportedUpstreamError';
+export function isSocks(lease: Lease): boolean {
+  return lease.proxy.protocol === 'socks4' || lease.proxy.protocol === 'socks5';
+}
+
+/** A SOCKS failure classifyOutcome can read; never the SocksClientError (it holds the password). */
+export class SocksUpstreamError extends Error {
+  readonly code: string;
+
+  constructor(message: string) {
+    super(`SOCKS upstream: ${message.slice(0, 200)}`);
+    this.name = 'SocksUpstreamError';
+    const code = /\b(E[A-Z]{3,})\b/.exec(message)?.[1];
+    if (code) this.code = code;
+    else if (/timed out/i.test(message)) this.code = 'ETIMEDOUT';
+    else if (/authentication/i.test(message)) this.code = 'ERR_PROXY_AUTH';
+    else this.code = 'ECONNRESET';
   }
 }
 
-export function checkUpstream(lease: Lease): void {
-  const { protocol } = lease.proxy;
-  if (protocol !== 'http' && protocol !== 'https') throw new UnsupportedUpstreamError(protocol);
+/** A connection to `host:port` through the lease's SOCKS upstream (names sent unresolved). */
+export async function socksSocket(
+  lease: Lease,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<Socket> {
+  const { proxy } = lease;
+  try {
+    const { socket } = await SocksClient.createConnection({
+      proxy: {
+        host: proxy.host,
+        port: proxy.port,
+        type: proxy.protocol === 'socks4' ? 4 : 5,
+        ...(proxy.username === undefined ? {} : { userId: proxy.username }),
+        ...(proxy.password === undefined ? {} : { password: proxy.password }),
+      },
+      command: 'connect',
+      destination: { host, port },
+      timeout: timeoutMs,
+    });
+    return socket;
+  } catch (error) {
+    throw new SocksUpstreamError(String((error as Error)?.message));
+  }
 }
 
 /** `Proxy-Authorization` for the upstream, or nothing when it has no credentials. */
@@ -31,12 +65,16 @@ export type ConnectAnswer = { status: 200; socket: Socket; head: Buffer } | { st
 const MAX_HEAD_BYTES = 16 * 1024;
 
 /** Sends `CONNECT authority` to the upstream and reads its answer's head. */
-export function connectThrough(
+export async function connectThrough(
   lease: Lease,
+  target: { host: string; port: number },
   authority: string,
   timeoutMs: number,
 ): Promise<ConnectAnswer> {
-  checkUpstream(lease);
+  if (isSocks(lease)) {
+    const socket = await socksSocket(lease, target.host, target.port, timeoutMs);
+    return { status: 200, socket, head: Buffer.alloc(0) };
+  }
   const { host, port, protocol } = lease.proxy;
   const socket =
     protocol === 'https'
