@@ -90,8 +90,34 @@ export class LeaseBook {
 
   /** Releases with the outcome (none: nobody's fault); a second call is a no-op. */
   async release(lease: Lease, outcome?: Outcome): Promise<void> {
-    if (!this.live.delete(lease.id)) return;
-    await this.manager.releaseProxy(lease, outcome).catch(() => {});
+    const current = this.live.get(lease.id);
+    if (current === undefined) return;
+    this.live.delete(lease.id);
+    await this.manager.releaseProxy(current, outcome).catch(() => {});
+  }
+
+  /**
+   * Keeps a lease live while its tunnel is open: extended for its full duration every
+   * `everyMs` (default a third of it), so a long tunnel never loses its place under the cap.
+   * Returns the function that stops it.
+   */
+  keepAlive(lease: Lease, everyMs?: number): () => void {
+    const seconds = Math.max(1, Math.round((lease.expiresAt - lease.acquiredAt) / 1000));
+    const timer = setInterval(
+      () => {
+        const current = this.live.get(lease.id);
+        if (current === undefined) return;
+        this.manager.extendLease(current, seconds).then(
+          (extended) => {
+            if (this.live.has(lease.id)) this.live.set(lease.id, extended);
+          },
+          () => {},
+        );
+      },
+      everyMs ?? (seconds * 1000) / 3,
+    );
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** Stops every waiting acquire (they answer shutting_down). */

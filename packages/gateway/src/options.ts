@@ -40,6 +40,8 @@ export const GatewayOptionsSchema = z
     graceMs: z.int().min(0).max(600_000).default(10_000),
     /** Connecting to an upstream and the idle time of an upstream connection. */
     upstreamTimeoutMs: z.int().min(100).max(600_000).default(30_000),
+    /** How often an open tunnel's lease is extended (default: a third of the lease's duration). */
+    renewEveryMs: z.int().min(10).max(3_600_000).optional(),
   })
   .strict();
 

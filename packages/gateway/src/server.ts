@@ -31,6 +31,7 @@ export interface GatewayOptions {
   waitMs?: number;
   graceMs?: number;
   upstreamTimeoutMs?: number;
+  renewEveryMs?: number;
 }
 
 export interface Gateway {
@@ -56,7 +57,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     http: new Agent({ keepAlive: true }),
     https: new HttpsAgent({ keepAlive: true }),
   };
-  const ctx = { leases, exchanges, stats, agents, connectTimeoutMs: settings.upstreamTimeoutMs };
+  const ctx = {
+    leases,
+    exchanges,
+    stats,
+    agents,
+    connectTimeoutMs: settings.upstreamTimeoutMs,
+    renewEveryMs: settings.renewEveryMs,
+  };
   let port = settings.port;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

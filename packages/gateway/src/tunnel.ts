@@ -16,6 +16,8 @@ export interface TunnelContext {
   exchanges: Exchanges;
   stats: GatewayStats;
   connectTimeoutMs: number;
+  /** How often an open tunnel's lease is extended (default: a third of its duration). */
+  renewEveryMs: number | undefined;
 }
 
 function elapsed(started: number): number {
@@ -91,12 +93,14 @@ export async function handleConnect(
       if (reply.head.length > 0) client.write(reply.head);
       if (head.length > 0) socket.write(head);
       socket.on('error', () => client.destroy());
+      const stopRenewing = ctx.leases.keepAlive(lease, ctx.renewEveryMs);
       await new Promise<void>((resolve) => {
         socket.once('close', resolve);
         client.once('close', resolve);
         socket.pipe(client);
         client.pipe(socket);
       });
+      stopRenewing();
       socket.destroy();
       client.destroy();
     } finally {

@@ -142,11 +142,12 @@ export function useGatewayFixtures(ctx: TargetContext) {
         credentials?: { username: string; password: string };
       }[],
       gatewayOptions: Partial<GatewayOptions> = {},
+      poolSettings: Record<string, unknown> = {},
     ) {
       const prefix = ctx.uniquePrefix();
       const manager = new ProxyManager({ redis: ctx.redis(), prefix });
       const pool = 'scrape';
-      await manager.upsertPool({ name: pool, selector: 'round-robin' });
+      await manager.upsertPool({ name: pool, selector: 'round-robin', ...poolSettings });
       checks.push({ manager, pool });
       const proxies: ForwardProxy[] = [];
       for (const { options, maxConcurrency, credentials } of specs) {
