@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the published packages as a user would, and runs them. Builds, packs core,
-# client, worker, forward-proxy, cli, dashboard, http and crawlee with `pnpm pack`, installs the eight tarballs
+# client, worker, forward-proxy, cli, dashboard, http, crawlee and gateway with `pnpm pack`, installs the nine tarballs
 # (and the peers npm installs with them: ioredis, @crawlee/core) with `npm install` into
 # an empty npm project in a temp dir, then checks there, against a private redis-server on a
 # free port (stopped by PID at the end, also on failure):
@@ -14,6 +14,7 @@
 #     README's `npm install @leasehold/client ioredis`) and, in a second project, next to ioredis 5;
 #     npm prints no peer warning in either
 #   - a plain ESM script does a leasedFetch (@leasehold/http) through a loopback proxy
+#   - a plain ESM script starts a gateway (@leasehold/gateway) and sends a request through it
 #   - @leasehold/crawlee's Crawlee glue leases and releases through its peer @crawlee/core
 #   - @leasehold/dashboard starts and serves its pages, /metrics, /queues
 #   - `npx leasehold --help`, `leasehold pools`, `leasehold bench` (a repository command)
@@ -22,7 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-packages=(core client worker forward-proxy cli dashboard http crawlee)
+packages=(core client worker forward-proxy cli dashboard http crawlee gateway)
 started=$EPOCHREALTIME
 work=$(mktemp -d "${TMPDIR:-/tmp}/leasehold-tarballs.XXXXXX")
 redis_pid=''
@@ -170,6 +171,9 @@ mkdir "$work/project-ioredis5"
 say "@leasehold/http: leasedFetch through a loopback proxy (scripts/tarball-check/http.mjs)"
 cp "$repo/scripts/tarball-check/http.mjs" .
 node http.mjs || fail "http.mjs"
+say "@leasehold/gateway: a request through a gateway (scripts/tarball-check/gateway.mjs)"
+cp "$repo/scripts/tarball-check/gateway.mjs" .
+node gateway.mjs || fail "gateway.mjs"
 say "@leasehold/crawlee with its peer @crawlee/core (scripts/tarball-check/crawlee.mjs)"
 cp "$repo/scripts/tarball-check/crawlee.mjs" .
 node crawlee.mjs || fail "crawlee.mjs"
