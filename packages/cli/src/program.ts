@@ -12,6 +12,7 @@ import { proxyCommands } from './proxy/proxy.js';
 import { type Cli, UsageError } from './runner/cli.js';
 import { dashboardCommand } from './services/dashboard.js';
 import { demoCommand } from './services/demo.js';
+import { gatewayCommand } from './services/gateway.js';
 import { workerCommand } from './services/worker.js';
 import { sessionCommands } from './session/session.js';
 
@@ -20,7 +21,8 @@ Environment:
   REDIS_URL (default redis://127.0.0.1:6379; rediss://user:password@host:port for TLS)
   or REDIS_CLUSTER_NODES (host:port,...), REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS=true,
   LEASEHOLD_PREFIX (default lh), PROXY_LIST, PROXY_SERVER + PROXY_USERNAME + PROXY_PASSWORD,
-  DATABASE_URL and DATABASE_SCHEMA (errors --history), LEASEHOLD_DASHBOARD_TOKEN.
+  DATABASE_URL and DATABASE_SCHEMA (errors --history), LEASEHOLD_DASHBOARD_TOKEN,
+  LEASEHOLD_GATEWAY_TOKEN.
   A private CA: NODE_EXTRA_CA_CERTS=ca.pem.
 Exit codes: 0 ok, 1 failure, 2 usage (unknown command or option, a bad or missing value).
 Credentials are masked unless --show-credentials; --json on every read prints JSON.`;
@@ -56,6 +58,7 @@ export function buildProgram(cli: Cli): Command {
   functionsCommand(program, cli);
   workerCommand(program, cli);
   dashboardCommand(program, cli);
+  gatewayCommand(program, cli);
   demoCommand(program, cli);
   program
     .command('bench', { hidden: true })
