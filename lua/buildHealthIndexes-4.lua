@@ -20,6 +20,7 @@
     { -1 }                the pool does not exist
 ]]
 --- @include "includes/proxyRecord"
+--- @include "includes/indexWalk"
 
 local poolKey, prefix, batch = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local state = rcall('HMGET', poolKey, 'leaseMs', 'healthIndexes', 'healthIndexCursor')
@@ -30,9 +31,7 @@ if state[2] ~= 'building' then
   return { 1, 0, 1 }
 end
 
-local cursor = state[3] or '-inf'
-local after = cursor == '-inf' and '-inf' or '(' .. cursor
-local page = rcall('ZRANGE', KEYS[2], after, '+inf', 'BYSCORE', 'LIMIT', 0, batch, 'WITHSCORES')
+local page = pageAfter(KEYS[2], state[3] or '-inf', batch)
 for i = 1, #page, 2 do
   local proxyId = page[i]
   local f = rcall('HMGET', prefix .. 'proxy:' .. proxyId, 'healthScore', 'latencySumMs',
@@ -44,10 +43,11 @@ for i = 1, #page, 2 do
 end
 
 local indexed = #page / 2
-if indexed < batch then
+local cursor = cursorAfter(page, batch)
+if cursor == '' then
   rcall('HSET', poolKey, 'healthIndexes', '1')
   rcall('HDEL', poolKey, 'healthIndexCursor')
   return { 1, indexed, 1 }
 end
-rcall('HSET', poolKey, 'healthIndexCursor', page[#page])
+rcall('HSET', poolKey, 'healthIndexCursor', cursor)
 return { 1, indexed, 0 }

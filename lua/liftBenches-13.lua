@@ -33,6 +33,7 @@
   Events: SPUBLISH on "<prefix>capacity" for every proxy that becomes leasable.
 ]]
 --- @include "includes/bench"
+--- @include "includes/indexWalk"
 
 local ctx = poolContext(KEYS, ARGV[1])
 if not poolSettings(ctx) then
@@ -41,10 +42,8 @@ end
 if minHealthScore(ctx) > 0 then
   return { 1, '', 0 }
 end
-local indexKey = ARGV[2] == 'available' and ctx.available[1] or ctx.unavailable
 local batch = tonumber(ARGV[4])
-local after = ARGV[3] == '-inf' and '-inf' or '(' .. ARGV[3]
-local page = rcall('ZRANGE', indexKey, after, '+inf', 'BYSCORE', 'LIMIT', 0, batch, 'WITHSCORES')
+local page = pageAfter(walkedIndex(ctx, ARGV[2]), ARGV[3], batch)
 local lifted = 0
 for i = 1, #page, 2 do
   local proxyId = page[i]
@@ -55,7 +54,4 @@ for i = 1, #page, 2 do
     lifted = lifted + 1
   end
 end
-if #page < 2 * batch then
-  return { 1, '', lifted }
-end
-return { 1, page[#page], lifted }
+return { 1, cursorAfter(page, batch), lifted }

@@ -34,15 +34,14 @@
   Events: SPUBLISH on "<prefix>capacity" for every proxy that becomes leasable.
 ]]
 --- @include "includes/proxyRecord"
+--- @include "includes/indexWalk"
 
 local ctx = poolContext(KEYS, ARGV[1])
 if not poolSettings(ctx) then
   return { -1 }
 end
-local indexKey = ARGV[2] == 'available' and ctx.available[1] or ctx.unavailable
 local batch = tonumber(ARGV[4])
-local after = ARGV[3] == '-inf' and '-inf' or '(' .. ARGV[3]
-local page = rcall('ZRANGE', indexKey, after, '+inf', 'BYSCORE', 'LIMIT', 0, batch, 'WITHSCORES')
+local page = pageAfter(walkedIndex(ctx, ARGV[2]), ARGV[3], batch)
 local refreshed = 0
 for i = 1, #page, 2 do
   local f = rcall('HMGET', proxyKey(ctx, page[i]), 'maxConcurrency', 'activeLeases')
@@ -51,7 +50,4 @@ for i = 1, #page, 2 do
     refreshed = refreshed + 1
   end
 end
-if #page < 2 * batch then
-  return { 1, '', refreshed }
-end
-return { 1, page[#page], refreshed }
+return { 1, cursorAfter(page, batch), refreshed }
