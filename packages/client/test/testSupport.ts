@@ -1,5 +1,6 @@
 // Helpers shared by the client test files (not part of the published package).
 import { type RedisClient, scanKeys, type TargetContext } from '@leasehold/testing';
+import { expect, vi } from 'vitest';
 import { ProxyManager } from '../src/proxyManager.js';
 
 export interface ManagerFixture {
@@ -46,4 +47,34 @@ export async function snapshotKeys(
     else out[key] = type;
   }
   return out;
+}
+
+/** A ProxyManager on a connection of its own, named so `waitForAttempt` can see its commands. */
+export async function namedManager(
+  ctx: TargetContext,
+  label: string,
+  prefix: string,
+): Promise<{ name: string; manager: ProxyManager }> {
+  const name = `${label}-${prefix}`;
+  const redis = await ctx.newClient({ connectionName: name });
+  return { name, manager: new ProxyManager({ redis, prefix }) };
+}
+
+/**
+ * Resolves once the named connection's last command is an acquire attempt (FCALL): from then
+ * on its caller waits for a wake-up. An event to wait for instead of a guessed sleep; a
+ * wake-up arriving between that attempt and its wait is not lost (CapacitySignal counts
+ * generations).
+ */
+export async function waitForAttempt(ctx: TargetContext, name: string): Promise<void> {
+  const client = ctx.redis();
+  const nodes = 'nodes' in client ? client.nodes('master') : [client];
+  const attempt = new RegExp(`name=${name} [^\\n]*cmd=fcall`);
+  await vi.waitFor(
+    async () => {
+      const lists = await Promise.all(nodes.map((n) => n.client('LIST') as Promise<string>));
+      expect(lists.join('\n')).toMatch(attempt);
+    },
+    { timeout: 5_000, interval: 10 },
+  );
 }

@@ -4,9 +4,8 @@
 
 import { ValidationError } from '@leasehold/core';
 import { describeEachTarget } from '@leasehold/testing';
-import { expect, it, vi } from 'vitest';
-import { freshPool, proxyUrls } from '../../test/testSupport.js';
-import { ProxyManager } from '../proxyManager.js';
+import { expect, it } from 'vitest';
+import { freshPool, namedManager, proxyUrls, waitForAttempt } from '../../test/testSupport.js';
 import type { Lease } from '../types.js';
 
 describeEachTarget('acquireProxy with a signal', (ctx) => {
@@ -18,34 +17,13 @@ describeEachTarget('acquireProxy with a signal', (ctx) => {
     return { ...fixture, proxyId: record?.id as string };
   }
 
-  /** A manager on a connection of its own, named so waitForAttempt can see its commands. */
-  async function namedManager(prefix: string) {
-    const name = `aborter-${prefix}`;
-    const redis = await ctx.newClient({ connectionName: name });
-    return { name, manager: new ProxyManager({ redis, prefix }) };
-  }
-
-  /** Resolves once the named connection ran an acquire (FCALL): from then on it waits. */
-  async function waitForAttempt(name: string) {
-    const client = ctx.redis();
-    const nodes = 'nodes' in client ? client.nodes('master') : [client];
-    const attempt = new RegExp(`name=${name} [^\\n]*cmd=fcall`);
-    await vi.waitFor(
-      async () => {
-        const lists = await Promise.all(nodes.map((n) => n.client('LIST') as Promise<string>));
-        expect(lists.join('\n')).toMatch(attempt);
-      },
-      { timeout: 5_000, interval: 10 },
-    );
-  }
-
   it('an abort while waiting rejects with an AbortError at once, and the waiter leaves the line', async () => {
     const { manager, pool, prefix } = await capOnePool();
     const held = (await manager.acquireProxy({ pool })) as Lease;
-    const { name, manager: waiters } = await namedManager(prefix);
+    const { name, manager: waiters } = await namedManager(ctx, 'aborter', prefix);
     const controller = new AbortController();
     const aborting = waiters.acquireProxy({ pool, waitMs: 3000, signal: controller.signal });
-    await waitForAttempt(name);
+    await waitForAttempt(ctx, name);
     // Behind it in line, in the same process: the release below must wake this one.
     const patient = waiters.acquireProxy({ pool, waitMs: 3000 });
     const abortedAt = performance.now();

@@ -1,7 +1,13 @@
 import { ValidationError } from '@leasehold/core';
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
-import { expect, it, vi } from 'vitest';
-import { freshPool, proxyUrls, snapshotKeys } from '../../test/testSupport.js';
+import { expect, it } from 'vitest';
+import {
+  freshPool,
+  namedManager,
+  proxyUrls,
+  snapshotKeys,
+  waitForAttempt,
+} from '../../test/testSupport.js';
 import { ProxyManager } from '../proxyManager.js';
 import type { Lease } from '../types.js';
 
@@ -114,38 +120,15 @@ describeEachTarget('reuse delays (reuseDelaySeconds, scopeReuseDelaySeconds)', (
     await manager.close();
   });
 
-  /** A manager on its own connection, named so that waitForAttempt can find it. */
-  async function namedManager(prefix: string) {
-    const name = `delay-waiter-${prefix}`;
-    return {
-      name,
-      manager: new ProxyManager({ redis: await ctx.newClient({ connectionName: name }), prefix }),
-    };
-  }
-
-  /** Resolves once the named manager's connection has run an FCALL (its first attempt). */
-  async function waitForAttempt(name: string) {
-    const client = ctx.redis();
-    const nodes = 'nodes' in client ? client.nodes('master') : [client];
-    const attempt = new RegExp(`name=${name} [^\\n]*cmd=fcall`);
-    await vi.waitFor(
-      async () => {
-        const lists = await Promise.all(nodes.map((n) => n.client('LIST') as Promise<string>));
-        expect(lists.join('\n')).toMatch(attempt);
-      },
-      { timeout: 5_000, interval: 10 },
-    );
-  }
-
   it("a waiter is woken when the delay ends, by the worker's cooldown recovery", async () => {
     const { manager, pool, prefix, clock } = await onePool({ reuseDelaySeconds: 60 });
-    const { name, manager: waiterManager } = await namedManager(prefix);
+    const { name, manager: waiterManager } = await namedManager(ctx, 'delay-waiter', prefix);
     const first = (await manager.acquireProxy({ pool })) as Lease;
     let settled = false;
     const waiting = waiterManager.acquireProxy({ pool, waitMs: 5000 }).finally(() => {
       settled = true;
     });
-    await waitForAttempt(name);
+    await waitForAttempt(ctx, name);
     expect(settled).toBe(false);
     await clock.advance(60_000);
     const recoveredAt = performance.now();

@@ -1,6 +1,6 @@
 import { describeEachTarget, TestClock, useTestClockLibrary } from '@leasehold/testing';
-import { expect, it, vi } from 'vitest';
-import { freshPool, proxyUrls } from '../../test/testSupport.js';
+import { expect, it } from 'vitest';
+import { freshPool, namedManager, proxyUrls, waitForAttempt } from '../../test/testSupport.js';
 import { ProxyManager } from '../proxyManager.js';
 import type { Lease } from '../types.js';
 
@@ -18,42 +18,15 @@ describeEachTarget('waiting for capacity (waitMs)', (ctx) => {
     return fixture;
   }
 
-  /** A manager on its own connection, named so that waitForAttempt can find it. */
-  async function namedManager(prefix: string) {
-    const name = `waiter-${prefix}`;
-    return {
-      name,
-      manager: new ProxyManager({ redis: await ctx.newClient({ connectionName: name }), prefix }),
-    };
-  }
-
-  /**
-   * Resolves once the named manager's first acquire attempt has run (its connection's last
-   * command is an FCALL): from then on it waits for a wake-up. A wake-up arriving between
-   * that attempt and its wait is not lost (CapacitySignal counts generations).
-   */
-  async function waitForAttempt(name: string) {
-    const client = ctx.redis();
-    const nodes = 'nodes' in client ? client.nodes('master') : [client];
-    const attempt = new RegExp(`name=${name} [^\\n]*cmd=fcall`);
-    await vi.waitFor(
-      async () => {
-        const lists = await Promise.all(nodes.map((n) => n.client('LIST') as Promise<string>));
-        expect(lists.join('\n')).toMatch(attempt);
-      },
-      { timeout: 5_000, interval: 10 },
-    );
-  }
-
   it('a waiter is woken by the release that frees capacity, not by a timer', async () => {
     const { manager, pool, prefix } = await capOnePool();
-    const { name, manager: waiterManager } = await namedManager(prefix);
+    const { name, manager: waiterManager } = await namedManager(ctx, 'waiter', prefix);
     const held = (await manager.acquireProxy({ pool })) as Lease;
     let settled = false;
     const waiting = waiterManager.acquireProxy({ pool, waitMs: 5000 }).finally(() => {
       settled = true;
     });
-    await waitForAttempt(name);
+    await waitForAttempt(ctx, name);
     // It tried, found nothing and waits: only the release can give it a lease.
     expect(settled).toBe(false);
     const releasedAt = performance.now();
@@ -80,10 +53,10 @@ describeEachTarget('waiting for capacity (waitMs)', (ctx) => {
 
   it('an expiry also wakes waiters (capacity reclaimed without a release)', async () => {
     const { manager, pool, prefix } = await capOnePool();
-    const { name, manager: other } = await namedManager(prefix);
+    const { name, manager: other } = await namedManager(ctx, 'waiter', prefix);
     await manager.acquireProxy({ pool, durationSeconds: 60 });
     const lease = other.acquireProxy({ pool, waitMs: 3000 });
-    await waitForAttempt(name);
+    await waitForAttempt(ctx, name);
     await TestClock.forPool(ctx.redis(), manager.keys, pool).advance(60_000);
     // Any pool call reclaims the expired lease and publishes the freed capacity.
     await manager.getPoolStats(pool);
@@ -136,27 +109,30 @@ describeEachTarget('waiting for capacity (waitMs)', (ctx) => {
   });
 
   it('a caller arriving while others wait queues behind them instead of barging', async () => {
-    const { manager, pool } = await capOnePool();
+    const { manager, pool, prefix } = await capOnePool();
     const held = (await manager.acquireProxy({ pool, consumer: 'a' })) as Lease;
+    // b and a share one manager (waiters queue per process), on a connection of its own so
+    // b's first attempt can be seen.
+    const { name, manager: callers } = await namedManager(ctx, 'queue', prefix);
     const order: string[] = [];
-    const waiter = manager.acquireProxy({ pool, consumer: 'b', waitMs: 5000 }).then((l) => {
+    const waiter = callers.acquireProxy({ pool, consumer: 'b', waitMs: 5000 }).then((l) => {
       order.push('b');
       return l;
     });
-    await sleep(50);
+    await waitForAttempt(ctx, name);
     await manager.releaseProxy(held);
-    // Right after its own release, `a` asks again: it must not take b's turn.
-    const again = manager.acquireProxy({ pool, consumer: 'a', waitMs: 5000 }).then((l) => {
+    // Right after that release, `a` asks again: it must not take b's turn.
+    const again = callers.acquireProxy({ pool, consumer: 'a', waitMs: 5000 }).then((l) => {
       order.push('a');
       return l;
     });
     const b = (await waiter) as Lease;
     expect(b.consumer).toBe('b');
-    await sleep(30);
+    // b holds the cap-1 proxy, so `a` is still waiting: nothing to wait for here.
     expect(order).toEqual(['b']);
-    await manager.releaseProxy(b);
+    await callers.releaseProxy(b);
     expect((await again)?.consumer).toBe('a');
     expect(order).toEqual(['b', 'a']);
-    await manager.close();
+    await Promise.all([manager.close(), callers.close()]);
   });
 });
