@@ -24,3 +24,10 @@ export {
   scriptLibraryInUse,
   useScriptLibrary,
 } from './scripts/registry.js';
+export {
+  bindHostSchema,
+  isHostName,
+  isLoopback,
+  sameSecret,
+  serverTokenSchema,
+} from './serving.js';

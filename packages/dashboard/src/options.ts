@@ -1,5 +1,11 @@
 import { isIP } from 'node:net';
 import { parseInput, ValidationError } from '@leasehold/core';
+import {
+  bindHostSchema,
+  isHostName,
+  isLoopback,
+  serverTokenSchema,
+} from '@leasehold/core/internal';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 
@@ -29,27 +35,6 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-/** A DNS name: letters, digits and hyphens per label; a last label of digits only would be an IPv4 typo. */
-const HOSTNAME =
-  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
-/** An IP address or a host name that could resolve; `127.999.1.1` is neither. */
-function isHostName(value: string): boolean {
-  if (isIP(value) !== 0) return true;
-  return HOSTNAME.test(value) && !/^\d+$/.test(value.split('.').at(-1) ?? '');
-}
-
-export function isLoopback(host: string): boolean {
-  const name = host.toLowerCase();
-  return name === 'localhost' || name === '::1' || (isIP(name) === 4 && name.startsWith('127.'));
-}
-
-const hostSchema = z
-  .string()
-  .min(1)
-  .max(253)
-  .refine(isHostName, 'must be an IP address or a host name (e.g. 127.0.0.1, ::1, 0.0.0.0)');
-
 /** `name` or `name:port` (IPv6 in brackets), as a Host header carries it. */
 const allowedHostSchema = z
   .string()
@@ -60,26 +45,14 @@ const allowedHostSchema = z
     'must be a host name or IP, optionally with :port (IPv6 in brackets)',
   );
 
-/**
- * At least 16 characters, no whitespace (a token pasted with a newline, or 16 spaces, is a
- * mistake), and not one character repeated: the token is the only thing between the network
- * and the proxy actions.
- */
-const tokenSchema = z
-  .string()
-  .min(16, 'must be at least 16 characters')
-  .max(512)
-  .regex(/^\S+$/, 'must not contain whitespace')
-  .refine((v) => new Set(v).size >= 6, 'must mix at least 6 different characters');
-
 const OptionsSchema = z
   .object({
-    host: hostSchema.default('127.0.0.1'),
+    host: bindHostSchema.default('127.0.0.1'),
     port: z.int().min(0).max(65_535).default(9470),
     // Checked in full by ProxyManager, which the dashboard builds first.
     prefix: z.string().max(64).default('lh'),
     databaseUrl: z.string().min(1).max(4096).optional(),
-    token: tokenSchema.optional(),
+    token: serverTokenSchema.optional(),
     allowedHosts: z.array(allowedHostSchema).max(64).default([]),
   })
   .strict();

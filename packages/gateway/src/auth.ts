@@ -1,15 +1,9 @@
 // Who may use the gateway: with a token configured, the proxy password must be it (the
 // username carries the request's options). Without a token (loopback only) anyone may.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { sameSecret } from '@leasehold/core/internal';
 import { proxyCredentials } from '@leasehold/forward-proxy';
 import { AUTH_REQUIRED, type GatewayRefusal } from './answers.js';
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** The proxy username to read options from, or the refusal. */
 export function authorize(

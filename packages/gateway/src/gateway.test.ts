@@ -285,7 +285,8 @@ describeEachTarget('gateway', (ctx) => {
     }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(GatewayTokenRequiredError);
     expect(refused).toMatchObject({ code: 'VALIDATION', field: 'token' });
-    for (const token of ['short', 'sixteen chars ok', '\t0123456789abcdef']) {
+    // The dashboard's rules (one module serves both): no whitespace, not one repeated character.
+    for (const token of ['short', 'sixteen chars ok', '\t0123456789abcdef', 'a'.repeat(16)]) {
       const bad = await startGateway({
         redis: ctx.redis(),
         prefix,
@@ -297,6 +298,14 @@ describeEachTarget('gateway', (ctx) => {
       expect(bad).toMatchObject({ field: 'token' });
       expect(String((bad as Error).message)).not.toContain(token);
     }
+    const typo = await startGateway({
+      redis: ctx.redis(),
+      prefix,
+      pool: 'scrape',
+      host: '127.999.1.1',
+      port: 0,
+    }).catch((e: unknown) => e);
+    expect(typo).toMatchObject({ code: 'VALIDATION', field: 'host' });
   });
 
   it('GET /healthz and /metrics on the same port, for loopback Host headers only, with a CSP', async () => {

@@ -1,39 +1,19 @@
 // startGateway's options, checked with zod at the boundary. A bind beyond loopback without a
 // token refuses to start: anyone on the network could spend the pool's proxies.
-import { isIP } from 'node:net';
 import { LIMITS, parseInput, poolNameSchema, ValidationError } from '@leasehold/core';
+import { bindHostSchema, isLoopback, serverTokenSchema } from '@leasehold/core/internal';
 import { z } from 'zod';
-
-/** A DNS name: letters, digits and hyphens per label. */
-const HOSTNAME =
-  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
-export function isLoopback(host: string): boolean {
-  const name = host.toLowerCase();
-  return name === 'localhost' || name === '::1' || (isIP(name) === 4 && name.startsWith('127.'));
-}
-
-/** LEASEHOLD_GATEWAY_TOKEN: the proxy password every request must carry. */
-export const tokenSchema = z
-  .string()
-  .min(16, 'must be at least 16 characters')
-  .max(512)
-  .regex(/^\S+$/, 'must not contain whitespace');
 
 export const GatewayOptionsSchema = z
   .object({
-    host: z
-      .string()
-      .min(1)
-      .max(253)
-      .refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), 'must be an IP address or a host name')
-      .default('127.0.0.1'),
+    host: bindHostSchema.default('127.0.0.1'),
     port: z.int().min(0).max(65_535).default(8880),
     /** Checked in full by ProxyManager. */
     prefix: z.string().max(64).default('lh'),
     /** The pool a request without `pool=` in its username leases from. */
     pool: poolNameSchema,
-    token: tokenSchema.optional(),
+    /** LEASEHOLD_GATEWAY_TOKEN: the proxy password every request must carry. */
+    token: serverTokenSchema.optional(),
     /** How long a request waits for a free proxy (username key `wait`). */
     waitMs: z.int().min(0).max(LIMITS.maxWaitMs).default(5000),
     /** close(): how long open requests and tunnels may still finish. */

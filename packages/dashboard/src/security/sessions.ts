@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '@leasehold/core/internal';
 import type { Clock } from '../clock.js';
 
 const SESSION_COOKIE = 'lh_dashboard';
@@ -6,12 +7,6 @@ const SESSION_COOKIE = 'lh_dashboard';
 export const SESSION_MS = 12 * 60 * 60 * 1000;
 /** Live sessions kept at once; logins are throttled, so this is only a memory bound. */
 const MAX_SESSIONS = 1000;
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
