@@ -82,17 +82,18 @@ describe('@leasehold/core exports', () => {
   it('the internal entry (not a public API) holds the plumbing, and only it', async () => {
     const internal = Object.keys(await import('@leasehold/core/internal')).sort();
     expect(internal).toEqual([
+      'AllowedHosts',
       'DEFAULT_PREFIX',
       'KeySchema',
       'POOL_KEY_NAMES',
       'ScriptCode',
       'bindHostSchema',
       'errorForScriptCode',
-      'isHostName',
       'isLoopback',
       'labelSetSuffix',
       'luaLibrary',
       'luaScripts',
+      'parseHostHeader',
       'sameSecret',
       'scriptLibraryInUse',
       'secondsToMs',

@@ -25,9 +25,11 @@ export {
   useScriptLibrary,
 } from './scripts/registry.js';
 export {
+  AllowedHosts,
   bindHostSchema,
-  isHostName,
+  type HostAndPort,
   isLoopback,
+  parseHostHeader,
   sameSecret,
   serverTokenSchema,
 } from './serving.js';

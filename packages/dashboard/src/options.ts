@@ -1,9 +1,8 @@
-import { isIP } from 'node:net';
 import { parseInput, ValidationError } from '@leasehold/core';
 import {
   bindHostSchema,
-  isHostName,
   isLoopback,
+  parseHostHeader,
   serverTokenSchema,
 } from '@leasehold/core/internal';
 import type { Cluster, Redis } from 'ioredis';
@@ -91,21 +90,4 @@ export function resolveOptions(options: DashboardOptions): ResolvedDashboardOpti
     ]);
   const { redis, ...rest } = options;
   return { ...validateDashboardOptions(rest), redis };
-}
-
-export interface HostAndPort {
-  /** Lower case, IPv6 without brackets, no trailing dot. */
-  name: string;
-  port: number | undefined;
-}
-
-/** `name[:port]` or `[v6][:port]`, or undefined for anything else (a path, userinfo, junk). */
-export function parseHostHeader(value: string): HostAndPort | undefined {
-  const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/i.exec(value);
-  if (m === null) return undefined;
-  const name = (m[1] ?? m[2] ?? '').toLowerCase().replace(/\.$/, '');
-  if (m[1] !== undefined ? isIP(name) !== 6 : !isHostName(name)) return undefined;
-  const port = m[3] === undefined ? undefined : Number(m[3]);
-  if (port !== undefined && port > 65_535) return undefined;
-  return { name, port };
 }

@@ -1,5 +1,6 @@
 import { PoolStatsReader, ProxyManager } from '@leasehold/client';
 import { ValidationError } from '@leasehold/core';
+import { AllowedHosts } from '@leasehold/core/internal';
 import {
   createMetricsRegistry,
   ErrorLogHistory,
@@ -23,7 +24,6 @@ import { operationsRoutes } from './routes/operations.js';
 import { pageRoutes } from './routes/pages.js';
 import { registerQueues } from './routes/queues.js';
 import { sessionRoutes } from './routes/session.js';
-import { AllowedHosts } from './security/allowedHosts.js';
 import { LoginThrottle } from './security/loginThrottle.js';
 import { installRequestChecks } from './security/requestChecks.js';
 import { Guard } from './security/sessions.js';

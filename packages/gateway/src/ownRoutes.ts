@@ -2,25 +2,15 @@
 // `GET /healthz`): only under a loopback or bind-host name, so a DNS-rebinding page that
 // reaches the port cannot read them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AllowedHosts } from '@leasehold/core/internal';
 import { refuseRequest } from './answers.js';
 
 const CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
-const WILDCARD_BINDS = new Set(['0.0.0.0', '::']);
 
 export interface OwnRoutesContext {
-  host: string;
-  port: number;
+  /** Loopback names and the bind host, at the listening port. */
+  hosts: AllowedHosts;
   metrics: () => string;
-}
-
-function allowedHost(header: string | undefined, ctx: OwnRoutesContext): boolean {
-  if (header === undefined) return false;
-  const bind = ctx.host.toLowerCase();
-  const names = WILDCARD_BINDS.has(bind)
-    ? LOOPBACK_NAMES
-    : [...LOOPBACK_NAMES, bind.includes(':') ? `[${bind}]` : bind];
-  return names.some((name) => header.toLowerCase() === `${name}:${ctx.port}`);
 }
 
 const NOT_PROXY = {
@@ -32,7 +22,7 @@ export function serveOwn(req: IncomingMessage, res: ServerResponse, ctx: OwnRout
   res.setHeader('content-security-policy', CSP);
   res.setHeader('x-content-type-options', 'nosniff');
   const path = (req.url ?? '/').split('?')[0];
-  if (!allowedHost(req.headers.host, ctx))
+  if (!ctx.hosts.allows(req.headers.host))
     refuseRequest(res, { code: 'host_not_allowed', message: 'unknown Host header' });
   else if (req.method !== 'GET' && req.method !== 'HEAD') refuseRequest(res, NOT_PROXY);
   else if (path === '/healthz')

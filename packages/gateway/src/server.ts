@@ -6,6 +6,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { ProxyManager, type RedisConnectionOption } from '@leasehold/client';
 import { ValidationError } from '@leasehold/core';
+import { AllowedHosts } from '@leasehold/core/internal';
 import { refuseConnect, refuseRequest } from './answers.js';
 import { authorize } from './auth.js';
 import { Exchanges } from './exchanges.js';
@@ -65,7 +66,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     connectTimeoutMs: settings.upstreamTimeoutMs,
     renewEveryMs: settings.renewEveryMs,
   };
-  let port = settings.port;
+  // The names /healthz and /metrics answer under, once the port is known (port 0 resolved).
+  let hosts = new AllowedHosts(settings.host, settings.port, []);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (!req.url?.startsWith('/')) {
@@ -75,8 +77,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return;
     }
     serveOwn(req, res, {
-      host: settings.host,
-      port,
+      hosts,
       metrics: () => prometheusText(stats, exchanges.size, leases.size),
     });
   });
@@ -97,7 +98,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     throw error;
   }
   const address = server.address();
-  port = typeof address === 'object' && address !== null ? address.port : settings.port;
+  const port = typeof address === 'object' && address !== null ? address.port : settings.port;
+  hosts = new AllowedHosts(settings.host, port, []);
   const hostInUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
 
   let closing: Promise<void> | undefined;

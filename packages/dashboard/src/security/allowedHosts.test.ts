@@ -1,3 +1,4 @@
+import { AllowedHosts } from '@leasehold/core/internal';
 import { describeEachTarget } from '@leasehold/testing';
 import { HOUSEKEEPING_QUEUE, queuePrefix } from '@leasehold/worker';
 import { Queue } from 'bullmq';
@@ -9,7 +10,6 @@ import {
   seedPool,
   useDashboards,
 } from '../../test/testSupport.js';
-import { AllowedHosts } from './allowedHosts.js';
 
 describe('AllowedHosts', () => {
   const hosts = new AllowedHosts('127.0.0.1', 9470, ['dash.example', 'ops.example:8443']);

@@ -1,5 +1,5 @@
+import type { AllowedHosts } from '@leasehold/core/internal';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AllowedHosts } from './allowedHosts.js';
 import { PAGE_CSP, QUEUES_CSP } from './csp.js';
 import type { Guard } from './sessions.js';
 
