@@ -28,6 +28,7 @@ it('@leasehold/client exports exactly these names', async () => {
     'connectRedis',
     'createRedisClient',
     'describeRedisEndpoint',
+    'errorLogEntryFromStream',
     'gatewaySessionToken',
     'isRedisClient',
     'parseRetryAfter',

@@ -66,6 +66,8 @@ export {
 } from './redis/endpoint.js';
 export { typedRedisError } from './redis/errors.js';
 export { isRedisClient, type RedisConnectionOption } from './redis/managerConnections.js';
+// For readers of the error-log stream itself (XREAD, `leasehold errors --follow`).
+export { errorLogEntryFromStream } from './replies.js';
 export type { ScriptLibrary } from './scriptRunner.js';
 export type {
   AcquireEvent,

@@ -259,6 +259,7 @@ export function sessionStateFromHash(hash: Record<string, string>): SessionState
 
 const NUMERIC_LOG_FIELDS = new Set(['at', 'statusCode', 'latencyMs']);
 
+/** An error-log stream entry (id and flat fields, as XRANGE/XREAD answer) as getErrorLog returns it. */
 export function errorLogEntryFromStream(id: string, flat: string[]): ErrorLogEntry {
   const entry: Record<string, string | number> = { id };
   for (let i = 0; i + 1 < flat.length; i += 2) {

@@ -15,7 +15,6 @@ describe('@leasehold/worker public exports', () => {
       'PoolSnapshots',
       'checkHealth',
       'createMetricsRegistry',
-      'entryFromReply',
       'migrateDatabase',
       'persistErrorLogs',
       'queuePrefix',

@@ -9,7 +9,6 @@ export {
 } from './errorLog/errorLogHistory.js';
 // Internal: the pieces @leasehold/cli and @leasehold/dashboard (and their tests) build on.
 // Not for applications; they may change in any release.
-export { entryFromReply } from './errorLog/errorLogRows.js';
 export { ErrorLogStore } from './errorLog/errorLogStore.js';
 export { ErrorLogStream } from './errorLog/errorLogStream.js';
 export { migrateDatabase } from './errorLog/migrations.js';

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ErrorLogEntry, PoolNotFoundError } from '@leasehold/client';
+import { type ErrorLogEntry, errorLogEntryFromStream, PoolNotFoundError } from '@leasehold/client';
 import type { Cli } from '../runner/cli.js';
-import { errorLogEntry } from './streamEntry.js';
 
 /** Stream entries per XREAD: a burst is read in bounded batches, one after another. */
 const BATCH = 500;
@@ -61,7 +60,7 @@ export async function followErrorLog(
       const entries = reply?.[0]?.[1] ?? [];
       for (const raw of entries) {
         last = raw[0];
-        const entry = errorLogEntry(raw);
+        const entry = errorLogEntryFromStream(raw[0], raw[1]);
         if (matches(entry)) print(entry);
       }
       if (entries.length < BATCH) await sleep(POLL_MS, undefined, { signal: stop }).catch(() => {});
