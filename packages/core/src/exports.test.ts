@@ -58,6 +58,7 @@ describe('@leasehold/core exports', () => {
       'isLabelName',
       'isWellFormed',
       'leaseIdSchema',
+      'outcomeMessage',
       'parseGatewayTemplate',
       'parseInput',
       'parseProxyUrl',

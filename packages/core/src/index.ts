@@ -56,6 +56,7 @@ export {
 } from './proxyUrl.js';
 export {
   type Credentials,
+  outcomeMessage,
   redactConnectionUrl,
   redactCredentials,
   redactMessage,

@@ -109,6 +109,18 @@ export function redactMessage(text: string, credentials?: Credentials): string {
   return redactCredentials(scrubbed);
 }
 
+/** The bound of an outcome's `message` (its schema's). */
+export const MAX_OUTCOME_MESSAGE_LENGTH = 1000;
+
+/**
+ * A failure's text fit for an outcome's `message`: the lease's proxy credentials scrubbed in
+ * every form, then cut to the outcome's bound, in that order, so a cut never leaves part of
+ * a secret that no scrubbing after it would recognise.
+ */
+export function outcomeMessage(text: string, credentials: Credentials): string {
+  return redactMessage(text, credentials).slice(0, MAX_OUTCOME_MESSAGE_LENGTH);
+}
+
 /** A Redis or PostgreSQL URL fit for a log line: scheme, host, port and path only. */
 export function redactConnectionUrl(url: string): string {
   try {

@@ -6,8 +6,8 @@ import {
   ClientClosedError,
   LeaseholdError,
   type Outcome,
+  outcomeMessage,
   PoolNotFoundError,
-  redactMessage,
   ValidationError,
 } from '@leasehold/core';
 import type { GatewayRefusal } from './answers.js';
@@ -133,12 +133,8 @@ export class LeaseBook {
 
 /** An error's message fit for an outcome: the lease's proxy credentials scrubbed. */
 export function failureMessage(lease: Lease, error: unknown): string {
-  const { username, password } = lease.proxy;
   const text = error instanceof Error ? error.message || error.name : String(error);
-  return redactMessage(text, {
-    ...(username === undefined ? {} : { username }),
-    ...(password === undefined ? {} : { password }),
-  }).slice(0, 1000);
+  return outcomeMessage(text, lease.proxy);
 }
 
 /** The headers that say which proxy (and session) answered. */

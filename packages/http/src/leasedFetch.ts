@@ -5,7 +5,7 @@ import {
   LIMITS,
   NoProxyAvailableError,
   type Outcome,
-  redactMessage,
+  outcomeMessage,
 } from '@leasehold/core';
 import { type Dispatcher, fetch, Response } from 'undici';
 import { faultOf } from './attemptFaults.js';
@@ -132,15 +132,6 @@ async function fetchOnce(
   }
 }
 
-function failureMessage(lease: Lease, text: string): string {
-  const { username, password } = lease.proxy;
-  const credentials = {
-    ...(username === undefined ? {} : { username }),
-    ...(password === undefined ? {} : { password }),
-  };
-  return redactMessage(text, credentials).slice(0, 1000);
-}
-
 /** Failures of the proxy (or of its standing with this site): another proxy may do better. */
 function isProxysFault(outcome: ClassifiedOutcome): boolean {
   if (outcome.ok) return false;
@@ -195,7 +186,7 @@ export async function leasedFetch(
         throw attempt.error;
       }
       if (attempt.kind === 'error') {
-        const message = failureMessage(lease, describe(attempt.error));
+        const message = outcomeMessage(describe(attempt.error), lease.proxy);
         // Any proxy would get the same answer: not retried, released without an outcome.
         if (!attempt.timedOut && faultOf(attempt.error) === 'site') {
           throw new SiteResponseError(message, attempt.error);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, wellFormedString } from '../bounds.js';
-import { redactCredentials } from '../redaction.js';
+import { MAX_OUTCOME_MESSAGE_LENGTH, redactCredentials } from '../redaction.js';
 import { sessionIdSchema } from './acquire.js';
 
 // What a lease's requests came to (release, recordResult), error-log queries, and the
@@ -43,7 +43,7 @@ export const OutcomeSchema = z.discriminatedUnion(
         // Any three-digit code: sites answer with non-standard ones (LinkedIn's 999).
         statusCode: z.int().min(100).max(999).optional(),
         retryAfterMs: z.number().finite().min(0).max(LIMITS.maxRetryAfterMs).optional(),
-        message: wellFormedString().max(1000).optional(),
+        message: wellFormedString().max(MAX_OUTCOME_MESSAGE_LENGTH).optional(),
         latencyMs: latencyMs.optional(),
         sessionData: sessionData.optional(),
       })
